@@ -1,0 +1,35 @@
+# Quick start: `make demo` runs the end-to-end demo, `make test` runs the tests.
+# Both create the virtual environment and install the schema kits first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench schemas pki clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+schemas: $(STAMP)
+	$(BIN)/oots-gateway schemas install
+
+demo: schemas
+	$(BIN)/oots-gateway demo
+
+test: schemas
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check gateway oots_audit tests bench mocks
+	$(BIN)/mypy
+
+bench: schemas
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Every XML namespace and specification URI the gateway uses, in one place.
+
+Enum values equal the specifications' own URIs, so they can be compared with
+what is on the wire directly. Add new URIs here, never as literals elsewhere.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+__all__ = ["NS", "Algorithm", "nsmap"]
+
+
+class NS:
+    """XML namespace URIs (bind URIs, never prefixes: peers vary prefixes)."""
+
+    # W3C
+    XML: Final = "http://www.w3.org/XML/1998/namespace"
+    XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
+    XS: Final = "http://www.w3.org/2001/XMLSchema"
+    XLINK: Final = "http://www.w3.org/1999/xlink"
+    WSA: Final = "http://www.w3.org/2005/08/addressing"
+    SOAP12: Final = "http://www.w3.org/2003/05/soap-envelope"
+    SOAP11: Final = "http://schemas.xmlsoap.org/soap/envelope/"
+    DS: Final = "http://www.w3.org/2000/09/xmldsig#"
+    DSIG11: Final = "http://www.w3.org/2009/xmldsig11#"
+    DSIG_MORE: Final = "http://www.w3.org/2007/05/xmldsig-more#"
+    DSIG_MORE_2021: Final = "http://www.w3.org/2021/04/xmldsig-more#"
+    XENC: Final = "http://www.w3.org/2001/04/xmlenc#"
+    XENC11: Final = "http://www.w3.org/2009/xmlenc11#"
+    # OASIS WS-Security 1.1.1
+    WSSE: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+    )
+    WSSE11: Final = "http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd"
+    WSU: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+    )
+    # OASIS ebMS3 / AS4
+    EB: Final = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/"
+    EBBP: Final = "http://docs.oasis-open.org/ebxml-bp/ebbp-signals-2.0"
+    # OASIS ebXML RegRep 4.0
+    RIM: Final = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:4.0"
+    RS: Final = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:4.0"
+    QUERY: Final = "urn:oasis:names:tc:ebxml-regrep:xsd:query:4.0"
+    LCM: Final = "urn:oasis:names:tc:ebxml-regrep:xsd:lcm:4.0"
+    SPI: Final = "urn:oasis:names:tc:ebxml-regrep:xsd:spi:4.0"
+    # OOTS SDG generic metadata profile (EDM 1.0 and 2.0 share the namespace)
+    SDG: Final = "http://data.europa.eu/p4s"
+    # ISO Schematron and SVRL
+    SCH: Final = "http://purl.oclc.org/dsdl/schematron"
+    SVRL: Final = "http://purl.oclc.org/dsdl/svrl"
+    XSL: Final = "http://www.w3.org/1999/XSL/Transform"
+
+
+_PREFIXES: Final[dict[str, str]] = {
+    "xml": NS.XML,
+    "xsi": NS.XSI,
+    "xs": NS.XS,
+    "xlink": NS.XLINK,
+    "wsa": NS.WSA,
+    "S12": NS.SOAP12,
+    "ds": NS.DS,
+    "xenc": NS.XENC,
+    "xenc11": NS.XENC11,
+    "wsse": NS.WSSE,
+    "wsse11": NS.WSSE11,
+    "wsu": NS.WSU,
+    "eb": NS.EB,
+    "ebbp": NS.EBBP,
+    "rim": NS.RIM,
+    "rs": NS.RS,
+    "query": NS.QUERY,
+    "lcm": NS.LCM,
+    "sdg": NS.SDG,
+    "sch": NS.SCH,
+    "svrl": NS.SVRL,
+    "xsl": NS.XSL,
+}
+
+
+def nsmap(*prefixes: str) -> dict[str, str]:
+    """The conventional prefix map for the given prefixes (all when none given)."""
+    if not prefixes:
+        return dict(_PREFIXES)
+    return {p: _PREFIXES[p] for p in prefixes}
+
+
+class Algorithm(enum.Enum):
+    """Security algorithm URIs (XML-DSig, XML-Enc, WSS SwA, eDelivery AS4)."""
+
+    # Canonicalization
+    EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+    # Digests
+    SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+    SHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+    SHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
+    SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1"
+    # Signatures
+    RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+    ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+    EDDSA_ED25519 = "http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519"
+    # Key transport, agreement, derivation, wrap
+    RSA_OAEP_XENC11 = "http://www.w3.org/2009/xmlenc11#rsa-oaep"
+    RSA_OAEP_MGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+    RSA_1_5 = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
+    MGF1_SHA256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256"
+    X25519 = "http://www.w3.org/2021/04/xmldsig-more#x25519"
+    HKDF = "http://www.w3.org/2021/04/xmldsig-more#hkdf"
+    HMAC_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"
+    KW_AES128 = "http://www.w3.org/2001/04/xmlenc#kw-aes128"
+    # Content encryption
+    AES128_GCM = "http://www.w3.org/2009/xmlenc11#aes128-gcm"
+    AES128_CBC = "http://www.w3.org/2001/04/xmlenc#aes128-cbc"
+    # WSS SwA profile 1.1
+    SWA_CONTENT_SIGNATURE = (
+        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Content-Signature-Transform"
+    )
+    SWA_COMPLETE_SIGNATURE = (
+        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Complete-Signature-Transform"
+    )
+    SWA_CIPHERTEXT = (
+        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Ciphertext-Transform"
+    )
+    SWA_CONTENT_ONLY = (
+        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Content-Only"
+    )

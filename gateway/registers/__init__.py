@@ -1,0 +1,1 @@
+"""registers subpackage."""

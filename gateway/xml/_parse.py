@@ -1,0 +1,142 @@
+"""The one hardened XML parse path. Nothing else in the gateway parses XML.
+
+Rule 1. No DTD: a document carrying a document type declaration (internal or
+        external subset) is refused, so no entity can be declared at all.
+Rule 2. No entity expansion, no external loads, no network (libxml2 options
+        ``resolve_entities=False``, ``load_dtd=False``, ``no_network=True``).
+Rule 3. Size cap before parsing (default 16 MiB), depth cap after parsing
+        (default 64 levels; libxml2 itself stops at 256 without ``huge_tree``).
+Rule 4. Every failure is an :class:`~gateway.errors.XmlRejected` that says why.
+
+The cheap checks run before the parser sees the bytes, so billion-laughs and
+quadratic-blowup documents are refused in time proportional to their size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from gateway.errors import InvalidInput, Origin, XmlRejected
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "TRUSTED_FILE_LIMITS",
+    "ParseLimits",
+    "parse_xml",
+    "parse_xml_file",
+]
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Caps applied to one document."""
+
+    max_bytes: int = 16 * 1024 * 1024
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = ParseLimits()
+"""Limits for messages from peers."""
+
+TRUSTED_FILE_LIMITS = ParseLimits(max_bytes=64 * 1024 * 1024, max_depth=200)
+"""Limits for installed, sha256-pinned kit files (XSD, Schematron, code lists)."""
+
+# A DOCTYPE anywhere before the root element, in an ASCII-compatible encoding.
+_DOCTYPE = re.compile(rb"<!\s*DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_blank_text=False,
+        remove_comments=False,
+        collect_ids=False,
+    )
+
+
+def _looks_utf16(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and data[1:2] == b"\x00")
+
+
+def parse_xml(
+    data: bytes,
+    *,
+    limits: ParseLimits = DEFAULT_LIMITS,
+    origin: Origin = Origin.REMOTE,
+    what: str = "XML document",
+) -> etree._Element:
+    """Parse ``data`` into an element tree under the rules above.
+
+    ``origin`` says who supplied the bytes, so that a refusal is reported as the
+    peer's fault (the default) or ours (a corrupt installed kit file).
+    """
+    if not isinstance(data, bytes):
+        raise TypeError("parse_xml takes bytes")
+    if len(data) > limits.max_bytes:
+        raise XmlRejected(
+            f"{what} is {len(data)} bytes, over the limit of {limits.max_bytes}",
+            origin=origin,
+        )
+    if not data.strip():
+        raise XmlRejected(f"{what} is empty", origin=origin)
+    # Rule 1, fast path for ASCII-compatible encodings (UTF-8, ISO-8859-x).
+    if not _looks_utf16(data) and (_DOCTYPE.search(data) or _ENTITY.search(data)):
+        raise XmlRejected(
+            f"{what} carries a DTD or entity declaration; DTDs are not accepted",
+            origin=origin,
+        )
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlRejected(f"{what} is not well-formed XML: {exc}", origin=origin) from exc
+    except ValueError as exc:  # e.g. unsupported encoding declarations
+        raise XmlRejected(f"{what} cannot be parsed: {exc}", origin=origin) from exc
+    tree = root.getroottree()
+    docinfo = tree.docinfo
+    # Rule 1, authoritative check (covers UTF-16 and any encoding).
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise XmlRejected(f"{what} carries a DTD; DTDs are not accepted", origin=origin)
+    _check_depth(root, limits.max_depth, origin, what)
+    for node in root.iter(etree.Entity):
+        raise XmlRejected(f"{what} contains an entity reference {node!r}", origin=origin)
+    return root
+
+
+def _check_depth(root: etree._Element, max_depth: int, origin: Origin, what: str) -> None:
+    depth = 0
+    for event, _el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > max_depth:
+                raise XmlRejected(
+                    f"{what} nests elements deeper than {max_depth} levels", origin=origin
+                )
+        else:
+            depth -= 1
+
+
+def parse_xml_file(
+    path: Path,
+    *,
+    limits: ParseLimits = TRUSTED_FILE_LIMITS,
+    origin: Origin = Origin.LOCAL,
+) -> etree._Element:
+    """Read ``path`` (refusing files over the cap before reading) and parse it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}", origin=origin) from exc
+    if size > limits.max_bytes:
+        raise XmlRejected(
+            f"{path} is {size} bytes, over the limit of {limits.max_bytes}", origin=origin
+        )
+    return parse_xml(path.read_bytes(), limits=limits, origin=origin, what=str(path))
