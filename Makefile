@@ -25,8 +25,8 @@ test: schemas
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway oots_audit tests bench mocks
-	$(BIN)/mypy
+	$(BIN)/ruff check $(wildcard gateway oots_audit tests bench mocks trust)
+	$(BIN)/mypy $(addprefix -p ,$(wildcard gateway oots_audit))
 
 bench: schemas
 	$(BIN)/python -m bench

@@ -18,9 +18,7 @@ from gateway.settings import Settings
 
 __all__ = ["main"]
 
-_COMMAND_MODULES: tuple[str, ...] = (
-    "gateway.evidence.cli",
-)
+_COMMAND_MODULES: tuple[str, ...] = ("gateway.evidence.cli",)
 
 
 def _build_parser() -> argparse.ArgumentParser:

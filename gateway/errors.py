@@ -165,8 +165,12 @@ _EBMS_INFO: dict[EbmsErrorCode, _EbmsCodeInfo] = {
     EbmsErrorCode.FEATURE_NOT_SUPPORTED: _EbmsCodeInfo("FeatureNotSupported", "warning", "Content"),
     EbmsErrorCode.VALUE_INCONSISTENT: _EbmsCodeInfo("ValueInconsistent", "failure", "Content"),
     EbmsErrorCode.OTHER: _EbmsCodeInfo("Other", "failure", "Content"),
-    EbmsErrorCode.CONNECTION_FAILURE: _EbmsCodeInfo("ConnectionFailure", "failure", "Communication"),
-    EbmsErrorCode.EMPTY_MPC: _EbmsCodeInfo("EmptyMessagePartitionChannel", "warning", "Communication"),
+    EbmsErrorCode.CONNECTION_FAILURE: _EbmsCodeInfo(
+        "ConnectionFailure", "failure", "Communication"
+    ),
+    EbmsErrorCode.EMPTY_MPC: _EbmsCodeInfo(
+        "EmptyMessagePartitionChannel", "warning", "Communication"
+    ),
     EbmsErrorCode.MIME_INCONSISTENCY: _EbmsCodeInfo("MimeInconsistency", "failure", "UnPackaging"),
     EbmsErrorCode.FEATURE_NOT_SUPPORTED_INCONSISTENTLY: _EbmsCodeInfo(
         "FeatureNotSupportedInconsistently", "failure", "UnPackaging"
@@ -175,10 +179,16 @@ _EBMS_INFO: dict[EbmsErrorCode, _EbmsCodeInfo] = {
     EbmsErrorCode.PROCESSING_MODE_MISMATCH: _EbmsCodeInfo(
         "ProcessingModeMismatch", "failure", "Processing"
     ),
-    EbmsErrorCode.EXTERNAL_PAYLOAD_ERROR: _EbmsCodeInfo("ExternalPayloadError", "failure", "Content"),
-    EbmsErrorCode.FAILED_AUTHENTICATION: _EbmsCodeInfo("FailedAuthentication", "failure", "Processing"),
+    EbmsErrorCode.EXTERNAL_PAYLOAD_ERROR: _EbmsCodeInfo(
+        "ExternalPayloadError", "failure", "Content"
+    ),
+    EbmsErrorCode.FAILED_AUTHENTICATION: _EbmsCodeInfo(
+        "FailedAuthentication", "failure", "Processing"
+    ),
     EbmsErrorCode.FAILED_DECRYPTION: _EbmsCodeInfo("FailedDecryption", "failure", "Processing"),
-    EbmsErrorCode.POLICY_NONCOMPLIANCE: _EbmsCodeInfo("PolicyNoncompliance", "failure", "Processing"),
+    EbmsErrorCode.POLICY_NONCOMPLIANCE: _EbmsCodeInfo(
+        "PolicyNoncompliance", "failure", "Processing"
+    ),
     EbmsErrorCode.DYSFUNCTIONAL_RELIABILITY: _EbmsCodeInfo(
         "DysfunctionalReliability", "failure", "Processing"
     ),

@@ -115,12 +115,8 @@ class Algorithm(enum.Enum):
     AES128_GCM = "http://www.w3.org/2009/xmlenc11#aes128-gcm"
     AES128_CBC = "http://www.w3.org/2001/04/xmlenc#aes128-cbc"
     # WSS SwA profile 1.1
-    SWA_CONTENT_SIGNATURE = (
-        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Content-Signature-Transform"
-    )
-    SWA_COMPLETE_SIGNATURE = (
-        "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Complete-Signature-Transform"
-    )
+    SWA_CONTENT_SIGNATURE = "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Content-Signature-Transform"
+    SWA_COMPLETE_SIGNATURE = "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Complete-Signature-Transform"
     SWA_CIPHERTEXT = (
         "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Ciphertext-Transform"
     )

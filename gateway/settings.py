@@ -94,7 +94,9 @@ class Settings:
         """Build the settings from defaults, an optional TOML file and the environment."""
         env = dict(os.environ if environ is None else environ)
         values: dict[str, Any] = {}
-        path = config_file or (Path(env["OOTS_GATEWAY_CONFIG"]) if env.get("OOTS_GATEWAY_CONFIG") else None)
+        path = config_file or (
+            Path(env["OOTS_GATEWAY_CONFIG"]) if env.get("OOTS_GATEWAY_CONFIG") else None
+        )
         if path is not None:
             try:
                 values.update(tomllib.loads(path.read_text(encoding="utf-8")))

@@ -103,7 +103,8 @@ def parse_xml(
     tree = root.getroottree()
     docinfo = tree.docinfo
     # Rule 1, authoritative check (covers UTF-16 and any encoding).
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    doctype = getattr(docinfo, "doctype", "")
+    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise XmlRejected(f"{what} carries a DTD; DTDs are not accepted", origin=origin)
     _check_depth(root, limits.max_depth, origin, what)
     for node in root.iter(etree.Entity):
