@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-__all__ = ["NS", "Algorithm", "nsmap"]
+__all__ = ["NS", "Algorithm", "CommonServicesURI", "nsmap"]
 
 
 class NS:
@@ -122,4 +122,71 @@ class Algorithm(enum.Enum):
     )
     SWA_CONTENT_ONLY = (
         "http://docs.oasis-open.org/wss/oasis-wss-SwAProfile-1.1#Attachment-Content-Only"
+    )
+    # Added by AS4-security: further XML-DSig / XML-Enc URIs seen in the kit's samples
+    RSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
+    RSA_SHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
+    MGF1_SHA1 = "http://www.w3.org/2009/xmlenc11#mgf1sha1"
+    AES256_GCM = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+    AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+    C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+    ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+
+
+class CommonServicesURI:
+    """OOTS Common Services (Evidence Broker, Data Service Directory) identifiers.
+
+    Sources: TDD 3.1.4 (DSD query interface), 3.2.4 (EB query interface), 3.6.2
+    (common API: ``Accept-Version``, signed responses), ETSI TS 119 182-1 (JAdES).
+    """
+
+    # Query ids (identical for oots-cs v1.0 and v2.0; the version is negotiated
+    # with the Accept-Version header, TDD 3.6.2)
+    EB_REQUIREMENTS_QUERY: Final = (
+        "urn:fdc:oots:eb:ebxml-regrep:queries:requirements-by-procedure-and-jurisdiction"
+    )
+    EB_EVIDENCE_TYPES_QUERY: Final = (
+        "urn:fdc:oots:eb:ebxml-regrep:queries:evidence-types-by-requirement-and-jurisdiction"
+    )
+    DSD_DATA_SERVICES_QUERY: Final = (
+        "urn:fdc:oots:dsd:ebxml-regrep:queries:dataservices-by-evidencetype-and-jurisdiction"
+    )
+    # Media type and version tokens (TDD 3.6.2)
+    MEDIA_TYPE: Final = "application/x-ebrs+xml"
+    CS_V2: Final = "oots-cs:v2.0"
+    EDM_V1: Final = "oots-edm:v1.0"
+    EDM_V2: Final = "oots-edm:v2.0"
+    # RegRep 4 status, severity and collection URNs (RegRep 4 RS, OOTS ErrorSeverity list)
+    STATUS_SUCCESS: Final = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
+    STATUS_FAILURE: Final = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure"
+    SEVERITY_ERROR: Final = "urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error"
+    SEVERITY_ADDITIONAL_INPUT: Final = (
+        "urn:sr.oots.tech.europa.eu:codes:ErrorSeverity:DSDErrorResponse:AdditionalInput"
+    )
+    COLLECTION_SET: Final = "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set"
+    # ETSI TS 119 182-1 §5.2.8 sigD mechanism for HTTP headers
+    JADES_HTTP_HEADERS: Final = "http://uri.etsi.org/19182/HttpHeaders"
+
+
+class WssURI:
+    """WS-Security 1.1.1 token profile URIs (X.509 Token Profile 1.1.1, SOAP Message
+    Security 1.1.1). Added by AS4-security."""
+
+    BASE64_BINARY: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0"
+        "#Base64Binary"
+    )
+    X509V3: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"
+    )
+    X509_PKIPATH_V1: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0"
+        "#X509PKIPathv1"
+    )
+    X509_SKI: Final = (
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0"
+        "#X509SubjectKeyIdentifier"
+    )
+    ENCRYPTED_KEY_TOKEN: Final = (
+        "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey"
     )
