@@ -1,0 +1,274 @@
+"""Storage adapter of the exchange log: SQLAlchemy 2 Core on SQLite or PostgreSQL.
+
+Tables (prefix ``audit_``):
+
+- ``audit_entry(idx, data, leaf_hash)``: leaf ``idx`` and its canonical bytes;
+- ``audit_hash(idx, hash)``: the stored hash at tlog stored-hash index ``idx``
+  (see :mod:`gateway.audit._merkle`), written once, never updated;
+- ``audit_checkpoint(size, note, created)``: the signed checkpoint per size;
+- ``audit_head(id, size)``: one row, the current tree size.
+
+One batch is one transaction: entries, new stored hashes, the new signed
+checkpoint and the head move together or not at all. The head is advanced
+with a compare-and-set (``UPDATE ... WHERE size = <old>``) so a second writer
+that raced us fails instead of interleaving: the log has a single writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from gateway.audit import _merkle as merkle
+from gateway.audit._checkpoint import Checkpoint, NoteSigner, sign_checkpoint
+from gateway.audit._entry import LogEntry
+from gateway.audit._errors import AuditError, ProofError
+
+__all__ = ["AuditStore", "metadata"]
+
+metadata = MetaData()
+"""The exchange log's tables (for Alembic or ``create_all``)."""
+
+entry_table = Table(
+    "audit_entry",
+    metadata,
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False, index=True),
+)
+hash_table = Table(
+    "audit_hash",
+    metadata,
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+checkpoint_table = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("size", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("note", LargeBinary, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+head_table = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class AuditStore:
+    """The append-only exchange log in the node's database."""
+
+    def __init__(self, engine: Engine, *, origin: str, signer: NoteSigner) -> None:
+        """Use ``engine``; checkpoints name ``origin`` and are signed by ``signer``."""
+        self._engine = engine
+        self._origin = origin
+        self._signer = signer
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str, *, origin: str, signer: NoteSigner) -> AuditStore:
+        """Connect to ``url`` (e.g. ``settings.effective_database_url``) and create the tables."""
+        try:
+            engine = create_engine(url)
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            metadata.create_all(engine)
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot open the exchange log database: {exc}") from exc
+        store = cls(engine, origin=origin, signer=signer)
+        store._ensure_head()
+        return store
+
+    @property
+    def origin(self) -> str:
+        """The log's checkpoint origin line."""
+        return self._origin
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tests and maintenance)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def _ensure_head(self) -> None:
+        with self._engine.begin() as conn:
+            if conn.execute(select(head_table.c.size)).first() is None:
+                conn.execute(insert(head_table).values(id=1, size=0))
+
+    # -- writing ------------------------------------------------------------
+
+    def append(self, entries: Sequence[LogEntry], *, now: datetime) -> bytes:
+        """Append ``entries`` as one batch and return the new signed checkpoint."""
+        return self.append_canonical([e.canonical() for e in entries], now=now)
+
+    def append_canonical(self, datas: Sequence[bytes], *, now: datetime) -> bytes:
+        """Append leaf data (canonical entry bytes) as one batch; see :meth:`append`."""
+        with self._lock:
+            try:
+                with self._engine.begin() as conn:
+                    return self._append(conn, datas, now)
+            except SQLAlchemyError as exc:
+                raise AuditError(f"exchange log append failed, nothing written: {exc}") from exc
+
+    def _append(self, conn: Connection, datas: Sequence[bytes], now: datetime) -> bytes:
+        size = self._size(conn)
+        frontier = self._read(conn, merkle.tree_hash_indexes(size))
+        leaves = [merkle.leaf_hash(d) for d in datas]
+        new_hashes, new_frontier = merkle.append_leaves(size, frontier, leaves)
+        new_size = size + len(datas)
+        if datas:
+            conn.execute(
+                insert(entry_table),
+                [
+                    {"idx": size + i, "data": d, "leaf_hash": h}
+                    for i, (d, h) in enumerate(zip(datas, leaves, strict=True))
+                ],
+            )
+            start = merkle.stored_hash_count(size)
+            conn.execute(
+                insert(hash_table),
+                [{"idx": start + i, "hash": h} for i, h in enumerate(new_hashes)],
+            )
+        note = self._checkpoint_note(new_size, merkle.frontier_root(new_frontier))
+        existing = conn.execute(
+            select(checkpoint_table.c.note).where(checkpoint_table.c.size == new_size)
+        ).scalar_one_or_none()
+        if existing is None:
+            conn.execute(insert(checkpoint_table).values(size=new_size, note=note, created=now))
+        moved = conn.execute(
+            update(head_table)
+            .where(head_table.c.id == 1, head_table.c.size == size)
+            .values(size=new_size)
+        )
+        if moved.rowcount != 1:
+            raise AuditError("another writer appended concurrently; batch rolled back")
+        return note
+
+    def _checkpoint_note(self, size: int, root: bytes) -> bytes:
+        return sign_checkpoint(Checkpoint(self._origin, size, root), self._signer)
+
+    def checkpoint_now(self, *, now: datetime) -> bytes:
+        """Issue (or return) the signed checkpoint of the current tree, on demand."""
+        return self.append_canonical([], now=now)
+
+    # -- reading ------------------------------------------------------------
+
+    def size(self) -> int:
+        """Current number of entries."""
+        with self._engine.connect() as conn:
+            return self._size(conn)
+
+    @staticmethod
+    def _size(conn: Connection) -> int:
+        value = conn.execute(select(head_table.c.size).where(head_table.c.id == 1)).scalar()
+        return int(value or 0)
+
+    @staticmethod
+    def _read(conn: Connection, indexes: Sequence[int]) -> list[bytes]:
+        if not indexes:
+            return []
+        rows = conn.execute(
+            select(hash_table.c.idx, hash_table.c.hash).where(hash_table.c.idx.in_(set(indexes)))
+        ).all()
+        found = {int(i): bytes(h) for i, h in rows}
+        missing = [i for i in indexes if i not in found]
+        if missing:
+            raise AuditError(f"stored hashes missing from the database: {missing[:5]}")
+        return [found[i] for i in indexes]
+
+    def _hashes(self, indexes: Sequence[int]) -> dict[int, bytes]:
+        with self._engine.connect() as conn:
+            return dict(zip(indexes, self._read(conn, indexes), strict=True))
+
+    def latest_checkpoint(self) -> bytes | None:
+        """The signed checkpoint of the largest tree, or ``None`` for a new log."""
+        with self._engine.connect() as conn:
+            note = conn.execute(
+                select(checkpoint_table.c.note).order_by(checkpoint_table.c.size.desc()).limit(1)
+            ).scalar_one_or_none()
+        return None if note is None else bytes(note)
+
+    def checkpoints(self) -> list[tuple[int, bytes]]:
+        """Every signed checkpoint issued, by tree size."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(checkpoint_table.c.size, checkpoint_table.c.note).order_by(
+                    checkpoint_table.c.size
+                )
+            ).all()
+        return [(int(s), bytes(n)) for s, n in rows]
+
+    def entries(self, start: int, end: int) -> list[bytes]:
+        """Canonical bytes of leaves ``start`` (inclusive) to ``end`` (exclusive)."""
+        if not 0 <= start <= end:
+            raise AuditError(f"invalid entry range [{start}, {end})")
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(entry_table.c.data)
+                .where(entry_table.c.idx >= start, entry_table.c.idx < end)
+                .order_by(entry_table.c.idx)
+            ).all()
+        return [bytes(r[0]) for r in rows]
+
+    def index_of(self, leaf_hash: bytes) -> int:
+        """The first leaf index whose hash is ``leaf_hash``."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(func.min(entry_table.c.idx)).where(entry_table.c.leaf_hash == leaf_hash)
+            ).scalar()
+        if value is None:
+            raise ProofError(f"no entry with leaf hash {leaf_hash.hex()}")
+        return int(value)
+
+    def tree_hash(self, size: int) -> bytes:
+        """MTH of the first ``size`` leaves, from stored hashes."""
+        self._check_size(size)
+        return merkle.tree_hash(size, self._hashes(merkle.tree_hash_indexes(size)))
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """Audit path of leaf ``index`` in the tree of ``size`` leaves."""
+        self._check_size(size)
+        hashes = self._hashes(merkle.inclusion_proof_indexes(index, size))
+        return merkle.inclusion_proof(index, size, hashes)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        """Proof that the tree of ``old_size`` is a prefix of the one of ``new_size``."""
+        self._check_size(new_size)
+        hashes = self._hashes(merkle.consistency_proof_indexes(old_size, new_size))
+        return merkle.consistency_proof(old_size, new_size, hashes)
+
+    def _check_size(self, size: int) -> None:
+        if size > self.size():
+            raise ProofError(f"tree size {size} is larger than the log")
