@@ -18,12 +18,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from gateway.evidence.common_services.errors import BuildError
-from gateway.evidence.common_services.signature import (
+from gateway.evidence.common_services._jws import (
     DIGEST_HEADER,
     SIGNATURE_HEADER,
     issuer_and_serial_der,
 )
+from gateway.evidence.common_services.errors import BuildError
 from gateway.namespaces import CommonServicesURI
 
 __all__ = ["SigningKey", "sign_response"]
