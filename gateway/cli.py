@@ -18,7 +18,10 @@ from gateway.settings import Settings
 
 __all__ = ["main"]
 
-_COMMAND_MODULES: tuple[str, ...] = ("gateway.evidence.cli",)
+_COMMAND_MODULES: tuple[str, ...] = (
+    "gateway.evidence.cli",
+    "gateway.audit.cli",
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:

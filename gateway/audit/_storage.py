@@ -46,6 +46,8 @@ from gateway.audit._errors import AuditError, ProofError
 
 __all__ = ["AuditStore", "metadata"]
 
+_CHUNK = 2000  # bound parameters per IN (...) query
+
 metadata = MetaData()
 """The exchange log's tables (for Alembic or ``create_all``)."""
 
@@ -199,18 +201,23 @@ class AuditStore:
     def _read(conn: Connection, indexes: Sequence[int]) -> list[bytes]:
         if not indexes:
             return []
-        rows = conn.execute(
-            select(hash_table.c.idx, hash_table.c.hash).where(hash_table.c.idx.in_(set(indexes)))
-        ).all()
-        found = {int(i): bytes(h) for i, h in rows}
+        wanted = sorted(set(indexes))
+        found: dict[int, bytes] = {}
+        for at in range(0, len(wanted), _CHUNK):
+            chunk = wanted[at : at + _CHUNK]
+            rows = conn.execute(
+                select(hash_table.c.idx, hash_table.c.hash).where(hash_table.c.idx.in_(chunk))
+            ).all()
+            found.update((int(i), bytes(h)) for i, h in rows)
         missing = [i for i in indexes if i not in found]
         if missing:
             raise AuditError(f"stored hashes missing from the database: {missing[:5]}")
         return [found[i] for i in indexes]
 
     def _hashes(self, indexes: Sequence[int]) -> dict[int, bytes]:
+        unique = sorted(set(indexes))
         with self._engine.connect() as conn:
-            return dict(zip(indexes, self._read(conn, indexes), strict=True))
+            return dict(zip(unique, self._read(conn, unique), strict=True))
 
     def latest_checkpoint(self) -> bytes | None:
         """The signed checkpoint of the largest tree, or ``None`` for a new log."""
@@ -262,6 +269,34 @@ class AuditStore:
         self._check_size(size)
         hashes = self._hashes(merkle.inclusion_proof_indexes(index, size))
         return merkle.inclusion_proof(index, size, hashes)
+
+    def inclusion_proofs(
+        self, start: int, end: int, size: int
+    ) -> list[tuple[int, bytes, list[bytes]]]:
+        """``(index, leaf hash, audit path)`` of leaves ``start..end-1`` in the tree of ``size``.
+
+        The leaf hash is the one the tree commits to (stored hash level 0)."""
+        self._check_size(size)
+        if not 0 <= start <= end <= size:
+            raise ProofError(f"leaf range [{start}, {end}) is not in a tree of size {size}")
+        leaf_indexes = [merkle.stored_hash_index(0, i) for i in range(start, end)]
+        needed = [j for i in range(start, end) for j in merkle.inclusion_proof_indexes(i, size)]
+        hashes = self._hashes([*leaf_indexes, *needed])
+        return [
+            (i, hashes[merkle.stored_hash_index(0, i)], merkle.inclusion_proof(i, size, hashes))
+            for i in range(start, end)
+        ]
+
+    def all_stored_hashes(self) -> list[bytes]:
+        """Every stored hash in storage order (for offline export)."""
+        with self._engine.connect() as conn:
+            size = self._size(conn)
+            rows = conn.execute(
+                select(hash_table.c.hash)
+                .where(hash_table.c.idx < merkle.stored_hash_count(size))
+                .order_by(hash_table.c.idx)
+            ).all()
+        return [bytes(r[0]) for r in rows]
 
     def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
         """Proof that the tree of ``old_size`` is a prefix of the one of ``new_size``."""
