@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-__all__ = ["NS", "Algorithm", "CommonServicesURI", "nsmap"]
+__all__ = ["NS", "Algorithm", "CommonServicesURI", "EdmURI", "nsmap"]
 
 
 class NS:
@@ -166,6 +166,28 @@ class CommonServicesURI:
     COLLECTION_SET: Final = "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set"
     # ETSI TS 119 182-1 §5.2.8 sigD mechanism for HTTP headers
     JADES_HTTP_HEADERS: Final = "http://uri.etsi.org/19182/HttpHeaders"
+
+
+class EdmURI:
+    """OOTS EDM evidence exchange URNs (EDM 1.0 rule files, TDD 2.0.1 4.5.2 / 4.5.3).
+
+    Added by EDM-exchange.
+    """
+
+    # EDM-ERR-C.sch R-EDM-ERR-C014/C022 (v1.0 code list ErrorSeverity)
+    SEVERITY_PREVIEW_REQUIRED_V1: Final = (
+        "urn:sr.oots.tech.europa.eu:codes:ErrorSeverity:EDMErrorResponse:PreviewRequired"
+    )
+    # TDD 2.0.1 4.5.3 / 4.9 (kit oots-tdd-2.0/README.md, item 6.2)
+    SEVERITY_PREVIEW_REQUIRED_V2: Final = (
+        "urn:sr.oots.tech.ec.europa.eu:codes:ErrorSeverity:EDMErrorResponse:PreviewRequired"
+    )
+    # TDD 2.0.1 4.5.2 §2.6: response packaging
+    CLASSIFICATION_SCHEME: Final = "urn:fdc:oots:classification:edm"
+    ASSOCIATION_TYPE_PREFIX: Final = "urn:oasis:names:tc:ebxml-regrep:AssociationType:"
+    # Fixed RegRep query values of an evidence request (R-EDM-REQ-C024, C025)
+    RETURN_TYPE: Final = "LeafClassWithRepositoryItem"
+    QUERY_DEFINITION: Final = "DocumentQuery"
 
 
 class WssURI:

@@ -1,0 +1,148 @@
+"""Tree helpers: the SOAP structure, the id index, base64 text.
+
+Ids are resolved by walking the tree once and comparing attribute values
+(``wsu:Id``, ``Id``, ``ID``, ``id``); an id value carried twice anywhere in the
+document is refused (EBMS:0101), so a wrapper cannot shadow a signed element.
+No id is ever spliced into an XPath expression.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+
+from lxml import etree
+
+from gateway.ebms.security._profiles import fail
+from gateway.errors import EbmsErrorCode
+from gateway.namespaces import NS
+
+__all__ = [
+    "ID_ATTRIBUTES",
+    "SoapParts",
+    "b64decode",
+    "b64encode",
+    "children",
+    "first_child",
+    "index_ids",
+    "new_id",
+    "qname",
+    "soap_parts",
+]
+
+ID_ATTRIBUTES = (f"{{{NS.WSU}}}Id", "Id", "ID", "id")
+
+
+def qname(ns: str, local: str) -> str:
+    """Clark notation ``{ns}local``."""
+    return f"{{{ns}}}{local}"
+
+
+def new_id(prefix: str) -> str:
+    """A fresh NCName id, e.g. ``SIG-3f2a...``."""
+    return f"{prefix}-{uuid.uuid4()}"
+
+
+def children(element: etree._Element, ns: str, local: str) -> list[etree._Element]:
+    """Direct element children named ``{ns}local``."""
+    tag = qname(ns, local)
+    return [c for c in element if isinstance(c.tag, str) and c.tag == tag]
+
+
+def first_child(element: etree._Element, ns: str, local: str) -> etree._Element | None:
+    """The first direct child ``{ns}local`` or None."""
+    found = children(element, ns, local)
+    return found[0] if found else None
+
+
+def b64decode(text: str | None, what: str) -> bytes:
+    """Strict base64 of element text (whitespace allowed); EBMS:0101 on garbage."""
+    cleaned = "".join((text or "").split())
+    try:
+        return base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"{what} is not valid base64") from exc
+
+
+def b64encode(data: bytes) -> str:
+    """Base64 text without line breaks."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def index_ids(root: etree._Element) -> dict[str, etree._Element]:
+    """Map every id value to its element; refuse a value that occurs twice."""
+    index: dict[str, etree._Element] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attr in ID_ATTRIBUTES:
+            value = element.get(attr)
+            if value is None:
+                continue
+            if value in index and index[value] is not element:
+                raise fail(
+                    EbmsErrorCode.FAILED_AUTHENTICATION,
+                    f"id {value!r} occurs more than once in the message",
+                )
+            index[value] = element
+    return index
+
+
+def element_id(element: etree._Element) -> str | None:
+    """The element's id attribute value (first of :data:`ID_ATTRIBUTES`)."""
+    for attr in ID_ATTRIBUTES:
+        value = element.get(attr)
+        if value is not None:
+            return value
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SoapParts:
+    """The SOAP 1.2 (or 1.1) envelope's structural elements."""
+
+    envelope: etree._Element
+    soap_ns: str
+    header: etree._Element
+    body: etree._Element
+    messaging: etree._Element
+    security: etree._Element | None
+
+
+def soap_parts(root: etree._Element, *, require_security: bool) -> SoapParts:
+    """Locate Header, Body, the one eb:Messaging header block and the one wsse:Security.
+
+    ebMS3 Core §5.1: exactly one ``eb:Messaging`` header block; more than one (a
+    duplicated header) is refused, as is a Messaging element anywhere else.
+    """
+    soap_ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if soap_ns not in (NS.SOAP12, NS.SOAP11) or etree.QName(root).localname != "Envelope":
+        raise fail(EbmsErrorCode.INVALID_HEADER, "the root element is not a SOAP Envelope")
+    headers = children(root, soap_ns, "Header")
+    bodies = children(root, soap_ns, "Body")
+    if len(headers) != 1 or len(bodies) != 1:
+        raise fail(EbmsErrorCode.INVALID_HEADER, "the Envelope needs exactly one Header and Body")
+    header = headers[0]
+    messaging = children(header, NS.EB, "Messaging")
+    everywhere = list(root.iter(qname(NS.EB, "Messaging")))
+    if len(messaging) != 1 or len(everywhere) != 1:
+        raise fail(
+            EbmsErrorCode.FAILED_AUTHENTICATION,
+            f"expected one eb:Messaging header block, found {len(messaging)} "
+            f"({len(everywhere)} in the whole message)",
+        )
+    security = children(header, NS.WSSE, "Security")
+    if len(security) > 1:
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "more than one wsse:Security header")
+    if require_security and not security:
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "the message has no wsse:Security header")
+    return SoapParts(
+        envelope=root,
+        soap_ns=soap_ns,
+        header=header,
+        body=bodies[0],
+        messaging=messaging[0],
+        security=security[0] if security else None,
+    )

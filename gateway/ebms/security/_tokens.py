@@ -1,0 +1,191 @@
+"""WS-Security X.509 tokens: writing BinarySecurityTokens, resolving token references.
+
+Written: ``wsse:BinarySecurityToken`` with ValueType ``#X509v3`` (or ``#X509PKIPathv1``
+when the identity has intermediates) referenced by ``wsse:Reference`` (X.509 Token
+Profile 1.1.1 §3.2.1, the layout of Domibus' ``eDeliveryAS4Policy_BST``).
+
+Read (``resolve_key_info``): a direct reference to a BST (X509v3 or X509PKIPathv1),
+``wsse:KeyIdentifier`` of type ``#X509SubjectKeyIdentifier``, ``ds:X509Data`` with
+``ds:X509IssuerSerial`` (inside or outside an STR) and ``ds:X509Data/ds:X509Certificate``.
+SKI and IssuerSerial are resolved only against certificates we already know (the
+PMode peer's, or tokens in the same header): they name a key, they do not carry one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from lxml import etree
+
+from gateway.crypto import CryptoFailure
+from gateway.crypto.certs import (
+    certificate_from_der,
+    decode_pkipath,
+    matches_issuer_serial,
+    subject_key_identifier,
+)
+from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
+from gateway.ebms.security._profiles import fail
+from gateway.errors import EbmsErrorCode
+from gateway.namespaces import NS, WssURI
+
+__all__ = ["ResolvedToken", "add_bst", "bst_reference", "resolve_key_info", "tokens_in"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedToken:
+    """The certificate a KeyInfo names, with any intermediates the message carried."""
+
+    certificate: x509.Certificate
+    intermediates: tuple[x509.Certificate, ...] = ()
+    how: str = "BST"
+    """Which reference form was used (BST, PKIPath, SKI, IssuerSerial, X509Data)."""
+
+
+def _der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def _pkipath(certs: Sequence[x509.Certificate]) -> bytes:
+    body = b"".join(_der(c) for c in certs)
+    n = len(body)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(raw)]) + raw
+    return b"\x30" + length + body
+
+
+def add_bst(
+    parent: etree._Element,
+    certificate: x509.Certificate,
+    chain: Sequence[x509.Certificate] = (),
+    *,
+    index: int | None = None,
+) -> tuple[str, str]:
+    """Insert a BST for ``certificate`` (+ chain as PKIPath); return (id, ValueType)."""
+    token_id = new_id("X509")
+    bst = etree.Element(qname(NS.WSSE, "BinarySecurityToken"), nsmap={"wsse": NS.WSSE})
+    bst.set("EncodingType", WssURI.BASE64_BINARY)
+    if chain:
+        value_type = WssURI.X509_PKIPATH_V1
+        bst.text = b64encode(_pkipath([*reversed(chain), certificate]))
+    else:
+        value_type = WssURI.X509V3
+        bst.text = b64encode(_der(certificate))
+    bst.set("ValueType", value_type)
+    bst.set(qname(NS.WSU, "Id"), token_id)
+    if index is None:
+        parent.append(bst)
+    else:
+        parent.insert(index, bst)
+    return token_id, value_type
+
+
+def bst_reference(parent: etree._Element, token_id: str, value_type: str) -> etree._Element:
+    """Append ``wsse:SecurityTokenReference/wsse:Reference`` to the BST ``token_id``."""
+    str_el = etree.SubElement(parent, qname(NS.WSSE, "SecurityTokenReference"),
+                              nsmap={"wsse": NS.WSSE})
+    str_el.set(qname(NS.WSU, "Id"), new_id("STR"))
+    ref = etree.SubElement(str_el, qname(NS.WSSE, "Reference"))
+    ref.set("URI", f"#{token_id}")
+    ref.set("ValueType", value_type)
+    return str_el
+
+
+def _read_bst(bst: etree._Element) -> ResolvedToken:
+    encoding = bst.get("EncodingType")
+    if encoding not in (None, WssURI.BASE64_BINARY):
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"BST EncodingType {encoding!r}")
+    data = b64decode(bst.text, "BinarySecurityToken")
+    value_type = bst.get("ValueType")
+    try:
+        if value_type == WssURI.X509V3:
+            return ResolvedToken(certificate_from_der(data), how="BST")
+        if value_type == WssURI.X509_PKIPATH_V1:
+            certs = decode_pkipath(data)
+            return ResolvedToken(certs[-1], tuple(certs[:-1]), how="PKIPath")
+    except CryptoFailure as exc:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
+                   f"BinarySecurityToken content does not match ValueType: {exc.message}") from exc
+    raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"BST ValueType {value_type!r} not supported")
+
+
+def tokens_in(security: etree._Element) -> list[ResolvedToken]:
+    """Every X.509 BST of the security header (undecodable ones skipped)."""
+    found: list[ResolvedToken] = []
+    for bst in children(security, NS.WSSE, "BinarySecurityToken"):
+        try:
+            found.append(_read_bst(bst))
+        except Exception:  # noqa: S112 - a broken unrelated token is not our signer
+            continue
+    return found
+
+
+def _issuer_serial(x509data: etree._Element, known: Sequence[x509.Certificate]) -> ResolvedToken:
+    cert_el = first_child(x509data, NS.DS, "X509Certificate")
+    if cert_el is not None:
+        der = b64decode(cert_el.text, "X509Certificate")
+        try:
+            return ResolvedToken(certificate_from_der(der), how="X509Data")
+        except CryptoFailure as exc:
+            raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
+    serial_el = first_child(x509data, NS.DS, "X509IssuerSerial")
+    if serial_el is None:
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "unsupported ds:X509Data content")
+    name_el = first_child(serial_el, NS.DS, "X509IssuerName")
+    number_el = first_child(serial_el, NS.DS, "X509SerialNumber")
+    name = (name_el.text or "") if name_el is not None else ""
+    number = (number_el.text or "") if number_el is not None else ""
+    try:
+        serial = int(number.strip())
+    except ValueError as exc:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "X509SerialNumber is not a number") from exc
+    for cert in known:
+        if matches_issuer_serial(cert, name.strip(), serial):
+            return ResolvedToken(cert, how="IssuerSerial")
+    raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "no known certificate has this IssuerSerial",
+               detail=f"issuer={name.strip()} serial={serial}")
+
+
+def resolve_key_info(
+    key_info: etree._Element | None,
+    ids: Mapping[str, etree._Element],
+    known: Sequence[x509.Certificate],
+) -> ResolvedToken:
+    """The certificate named by a ``ds:KeyInfo`` (or ``xenc:RecipientKeyInfo``)."""
+    if key_info is None:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "the signature has no ds:KeyInfo")
+    x509data = first_child(key_info, NS.DS, "X509Data")
+    if x509data is not None:
+        return _issuer_serial(x509data, known)
+    str_el = first_child(key_info, NS.WSSE, "SecurityTokenReference")
+    if str_el is None:
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "KeyInfo holds no SecurityTokenReference")
+    ref = first_child(str_el, NS.WSSE, "Reference")
+    if ref is not None:
+        uri = ref.get("URI") or ""
+        target = ids.get(uri[1:]) if uri.startswith("#") else None
+        if target is None or target.tag != qname(NS.WSSE, "BinarySecurityToken"):
+            raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
+                       f"token reference {uri!r} does not name a BinarySecurityToken")
+        return _read_bst(target)
+    key_id = first_child(str_el, NS.WSSE, "KeyIdentifier")
+    if key_id is not None:
+        if key_id.get("ValueType") != WssURI.X509_SKI:
+            raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
+                       f"KeyIdentifier ValueType {key_id.get('ValueType')!r} not supported")
+        ski = b64decode(key_id.text, "KeyIdentifier")
+        for cert in known:
+            if subject_key_identifier(cert) == ski:
+                return ResolvedToken(cert, how="SKI")
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
+                   "no known certificate has this Subject Key Identifier")
+    x509data = first_child(str_el, NS.DS, "X509Data")
+    if x509data is not None:
+        return _issuer_serial(x509data, known)
+    raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "unsupported SecurityTokenReference form")

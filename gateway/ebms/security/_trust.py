@@ -1,0 +1,283 @@
+"""Who we are (signing / decryption identities) and whom we trust (trust policies).
+
+A :class:`TrustPolicy` is a one-method protocol, ``validate(...)``, that raises
+EBMS:0101 FailedAuthentication when a certificate must not be accepted. Policies
+compose with :class:`AllOf`. :func:`standard_trust` gives the usual stack:
+
+1. :class:`AnchoredChain` - the certificate chains (through the message's own
+   intermediates) to a configured anchor; every link's signature verifies and every
+   certificate is valid at ``now`` (RFC 5280 §6.1, simplified: no name constraints
+   or policy processing; basicConstraints cA and keyCertSign on issuers);
+2. :class:`KeyUsageCheck` - the leaf's keyUsage allows the purpose (signing:
+   digitalSignature or nonRepudiation);
+3. :class:`RevocationCheck` - a hook (CRL/OCSP adapter, or a static set of serials).
+
+The PMode's expected peer is checked separately with a :class:`PeerCertificateMatcher`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
+
+from gateway.ebms.security._profiles import fail
+from gateway.errors import EbmsErrorCode
+
+__all__ = [
+    "AllOf",
+    "AnchoredChain",
+    "DecryptionIdentity",
+    "ExpectedPeer",
+    "KeyPurpose",
+    "KeyUsageCheck",
+    "PeerCertificateMatcher",
+    "RevocationCheck",
+    "SigningIdentity",
+    "TrustPolicy",
+    "standard_trust",
+]
+
+
+class KeyPurpose(enum.Enum):
+    """What a certificate is being accepted for."""
+
+    SIGNING = "signing"
+    ENCRYPTION = "encryption"
+
+
+@dataclass(frozen=True, slots=True)
+class SigningIdentity:
+    """Our signing certificate and key (RSA for 1.15, Ed25519 for 2.0)."""
+
+    certificate: x509.Certificate
+    private_key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+    chain: tuple[x509.Certificate, ...] = ()
+    """Intermediates, sent in an ``#X509PKIPathv1`` token when non-empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptionIdentity:
+    """Our decryption certificate(s) and key(s) (RSA for 1.15, X25519 for 2.0).
+
+    Several pairs may be configured during a key roll-over; the EncryptedKey's
+    recipient reference (BST, SKI or IssuerSerial) selects one.
+    """
+
+    certificate: x509.Certificate
+    private_key: rsa.RSAPrivateKey | x25519.X25519PrivateKey
+    previous: tuple[
+        tuple[x509.Certificate, rsa.RSAPrivateKey | x25519.X25519PrivateKey], ...
+    ] = ()
+
+    def pairs(
+        self,
+    ) -> tuple[tuple[x509.Certificate, rsa.RSAPrivateKey | x25519.X25519PrivateKey], ...]:
+        """Current pair first, then the previous ones."""
+        return ((self.certificate, self.private_key), *self.previous)
+
+
+class TrustPolicy(Protocol):
+    """Decides whether a certificate is acceptable; raises EBMS:0101 when it is not."""
+
+    def validate(
+        self,
+        certificate: x509.Certificate,
+        *,
+        intermediates: Sequence[x509.Certificate],
+        now: datetime,
+        purpose: KeyPurpose,
+    ) -> None:
+        """Raise :class:`~gateway.errors.EbmsError` (EBMS:0101) to refuse ``certificate``."""
+
+
+class PeerCertificateMatcher(Protocol):
+    """The PMode's expectation about the peer's certificate."""
+
+    @property
+    def certificates(self) -> Sequence[x509.Certificate]:
+        """Known certificates, used to resolve SKI / IssuerSerial references."""
+
+    def check(self, certificate: x509.Certificate) -> None:
+        """Raise EBMS:0101 when ``certificate`` is not the expected peer's."""
+
+
+def _refuse(message: str, certificate: x509.Certificate) -> None:
+    raise fail(
+        EbmsErrorCode.FAILED_AUTHENTICATION,
+        message,
+        detail=f"certificate subject={certificate.subject.rfc4514_string()} "
+        f"serial={certificate.serial_number:x}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every policy must accept (checked in order)."""
+
+    policies: tuple[TrustPolicy, ...]
+
+    def validate(
+        self,
+        certificate: x509.Certificate,
+        *,
+        intermediates: Sequence[x509.Certificate],
+        now: datetime,
+        purpose: KeyPurpose,
+    ) -> None:
+        """Run each policy; the first refusal propagates."""
+        for policy in self.policies:
+            policy.validate(certificate, intermediates=intermediates, now=now, purpose=purpose)
+
+
+def _valid_at(cert: x509.Certificate, now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if now < cert.not_valid_before_utc:
+        _refuse(f"certificate is not valid before {cert.not_valid_before_utc.isoformat()}", cert)
+    if now > cert.not_valid_after_utc:
+        _refuse(f"certificate expired at {cert.not_valid_after_utc.isoformat()}", cert)
+
+
+def _may_issue(cert: x509.Certificate) -> bool:
+    try:
+        bc = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return False
+    if not bc.ca:
+        return False
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return ku.key_cert_sign
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredChain:
+    """The certificate chains to one of ``anchors``; validity at ``now`` on every link.
+
+    A certificate that *is* an anchor (e.g. a pinned self-signed partner certificate)
+    is accepted directly, subject to its own validity.
+    """
+
+    anchors: tuple[x509.Certificate, ...]
+    max_depth: int = 5
+
+    def validate(
+        self,
+        certificate: x509.Certificate,
+        *,
+        intermediates: Sequence[x509.Certificate],
+        now: datetime,
+        purpose: KeyPurpose,
+    ) -> None:
+        """Build the path leaf -> anchor and check every link."""
+        _valid_at(certificate, now)
+        if certificate in self.anchors:
+            return
+        pool = [c for c in intermediates if c != certificate]
+        current = certificate
+        for _ in range(self.max_depth):
+            for issuer in (*self.anchors, *pool):
+                if issuer.subject != current.issuer or not _may_issue(issuer):
+                    continue
+                try:
+                    current.verify_directly_issued_by(issuer)
+                except Exception:  # noqa: S112 - not this issuer: try the next candidate
+                    continue
+                _valid_at(issuer, now)
+                if issuer in self.anchors:
+                    return
+                pool.remove(issuer)
+                current = issuer
+                break
+            else:
+                _refuse("certificate does not chain to a trusted anchor", certificate)
+        _refuse("certificate chain is too long", certificate)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUsageCheck:
+    """The leaf's keyUsage extension (when present) allows the purpose."""
+
+    def validate(
+        self,
+        certificate: x509.Certificate,
+        *,
+        intermediates: Sequence[x509.Certificate],
+        now: datetime,
+        purpose: KeyPurpose,
+    ) -> None:
+        """Signing needs digitalSignature or nonRepudiation; encryption needs
+        keyEncipherment (RSA) or keyAgreement (X25519)."""
+        try:
+            ku = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            return
+        if purpose is KeyPurpose.SIGNING:
+            ok = ku.digital_signature or ku.content_commitment
+        else:
+            ok = ku.key_encipherment or ku.key_agreement
+        if not ok:
+            _refuse(f"certificate keyUsage does not allow {purpose.value}", certificate)
+
+
+@dataclass(frozen=True, slots=True)
+class RevocationCheck:
+    """Revocation hook: ``is_revoked(cert, now)`` (a CRL/OCSP adapter supplies it)."""
+
+    is_revoked: Callable[[x509.Certificate, datetime], bool]
+
+    @classmethod
+    def from_serials(cls, serials: frozenset[int]) -> RevocationCheck:
+        """A static revocation list by serial number (tests, emergency block lists)."""
+        return cls(lambda cert, _now: cert.serial_number in serials)
+
+    def validate(
+        self,
+        certificate: x509.Certificate,
+        *,
+        intermediates: Sequence[x509.Certificate],
+        now: datetime,
+        purpose: KeyPurpose,
+    ) -> None:
+        """Refuse revoked certificates."""
+        if self.is_revoked(certificate, now):
+            _refuse("certificate is revoked", certificate)
+
+
+def standard_trust(
+    anchors: Sequence[x509.Certificate],
+    *,
+    revoked: Callable[[x509.Certificate, datetime], bool] | None = None,
+) -> AllOf:
+    """Chain to ``anchors`` + key usage + the revocation hook (when given)."""
+    policies: list[TrustPolicy] = [AnchoredChain(tuple(anchors)), KeyUsageCheck()]
+    if revoked is not None:
+        policies.append(RevocationCheck(revoked))
+    return AllOf(tuple(policies))
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedPeer:
+    """The PMode names the peer's certificate(s); the signer must be one of them."""
+
+    expected: tuple[x509.Certificate, ...]
+    name: str = field(default="peer")
+
+    @property
+    def certificates(self) -> Sequence[x509.Certificate]:
+        """The expected certificates."""
+        return self.expected
+
+    def check(self, certificate: x509.Certificate) -> None:
+        """Exact match of the DER encoding."""
+        if certificate not in self.expected:
+            _refuse(f"the signing certificate is not the one configured for {self.name}",
+                    certificate)
