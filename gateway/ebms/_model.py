@@ -93,8 +93,13 @@ def _optional_text(value: object, name: str) -> None:
 
 
 def format_timestamp(ts: datetime) -> str:
-    """ebMS3 Core §5.2.2.2: xsd:dateTime in UTC with a ``Z``, millisecond precision."""
+    """ebMS3 Core §5.2.2.2: xsd:dateTime in UTC with a ``Z``.
+
+    Milliseconds (as Domibus writes them), or microseconds when they are not zero.
+    """
     utc = ts.astimezone(UTC)
+    if utc.microsecond % 1000:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 

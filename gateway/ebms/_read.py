@@ -271,7 +271,7 @@ def _error(el: etree._Element) -> SignalError:
         ref_to_message_in_error=_attr(el, "refToMessageInError"),
         short_description=_attr(el, "shortDescription"),
         description=_text(desc, "Error.Description", required=False),
-        description_lang=desc.get(f"{{{NS.XML}}}lang") if desc is not None else None,
+        description_lang=(desc.get(f"{{{NS.XML}}}lang") or None) if desc is not None else None,
         error_detail=_text(_one(el, "ErrorDetail", "Error.ErrorDetail", required=False),
                            "Error.ErrorDetail", required=False),
     )

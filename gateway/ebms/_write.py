@@ -131,7 +131,8 @@ def _error(parent: etree._Element, err: SignalError) -> None:
         el.set("shortDescription", err.short_description)
     if err.description is not None:
         d = _sub(el, "Description", err.description)
-        d.set(_q(NS.XML, "lang"), err.description_lang or "en")
+        if err.description_lang:
+            d.set(_q(NS.XML, "lang"), err.description_lang)
     if err.error_detail is not None:
         _sub(el, "ErrorDetail", err.error_detail)
 
