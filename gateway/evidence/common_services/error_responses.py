@@ -181,5 +181,7 @@ def parse_exception(el: etree._Element) -> CsException:
         user_requested_concepts=()
         if concepts is None
         else tuple(parse_information_concept(c) for c in concepts[0]),
-        concepts_collection_type=None if concepts is None else concepts[1],
+        concepts_collection_type=(
+            CommonServicesURI.COLLECTION_SET if concepts is None else concepts[1]
+        ),
     )

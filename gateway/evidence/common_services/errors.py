@@ -17,6 +17,7 @@ __all__ = [
     "DsdErrorCode",
     "EbErrorCode",
     "NoCommonVersion",
+    "QueryRejected",
     "ResponseRejected",
     "ServiceRefused",
     "SignatureRejected",
@@ -141,3 +142,15 @@ class ServiceRefused(CommonServicesError):
     """The service answered with an ``rs:Exception``; ``code`` is its EB:ERR/DSD:ERR code."""
 
     default_code = "GW:CS-REFUSED"
+
+
+class QueryRejected(CommonServicesError):
+    """An EB/DSD HTTP query is invalid; ``error_code`` is what the service answers with."""
+
+    default_code = "EB:ERR:0003"
+
+    def __init__(
+        self, message: str, *, error_code: EbErrorCode | DsdErrorCode, field: str | None = None
+    ) -> None:
+        super().__init__(message, code=error_code.value, field=field)
+        self.error_code = error_code

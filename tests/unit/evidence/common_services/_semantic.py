@@ -20,7 +20,7 @@ def _resolve_qname(el: etree._Element, value: str) -> str:
 def canonical(el: etree._Element) -> Any:
     """A comparable, prefix-free form: (tag, attributes, stripped text, children)."""
     attrs = {
-        key: (_resolve_qname(el, value) if key == XSI_TYPE else value)
+        str(key): (_resolve_qname(el, str(value)) if key == XSI_TYPE else str(value))
         for key, value in el.attrib.items()
     }
     children = [canonical(c) for c in el if isinstance(c.tag, str)]

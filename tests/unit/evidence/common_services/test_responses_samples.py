@@ -78,7 +78,9 @@ def test_catalogue_content(captures: dict[str, Capture]) -> None:
     assert {"00", "AM1", "X10", "X11"} <= procedures  # KNOWN-DEFECTS item 12
     extra = [c for rf in frameworks if rf.jurisdiction for c in rf.jurisdiction.additional]
     assert len(extra) == 12
-    assert any(c.value == "AT13" and c.list_id and c.list_id.endswith("Bundeslaender") for c in extra)
+    assert any(
+        c.value == "AT13" and c.list_id and c.list_id.endswith("Bundeslaender") for c in extra
+    )
 
 
 def test_dsd_capture_content(captures: dict[str, Capture]) -> None:

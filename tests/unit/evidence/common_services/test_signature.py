@@ -162,9 +162,7 @@ def test_protected_header_reencoded_without_changes_breaks_signature(
     """The signing input is the header as sent: re-serialising it invalidates it."""
     capture = captures["eb_requirements_fr"]
     with pytest.raises(SignatureRejected, match="signature does not verify"):
-        verify_response(
-            capture.body, _reencode(capture), anchors=acc_anchors, now=capture.iat
-        )
+        verify_response(capture.body, _reencode(capture), anchors=acc_anchors, now=capture.iat)
 
 
 def test_eddsa_signature_verifies_and_is_checked() -> None:
