@@ -44,6 +44,7 @@ from gateway.ebms.security._dsig import (
     SignedReference,
     build_signature,
     check_signature,
+    precheck,
 )
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail, policy_for
 from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info, tokens_in
@@ -209,6 +210,7 @@ def _verify(
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                    f"expected one ds:Signature in wsse:Security, found {len(signatures)}")
     signature = signatures[0]
+    precheck(signature, policy)
     known = [t.certificate for t in tokens_in(parts.security)]
     if expected_peer is not None:
         known = [*expected_peer.certificates, *known]

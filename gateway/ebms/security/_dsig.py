@@ -37,6 +37,7 @@ __all__ = [
     "attachment_digest_input",
     "build_signature",
     "check_signature",
+    "precheck",
 ]
 
 _XML_TYPE = re.compile(r"^\s*(text/xml|application/xml|application/[^;\s]*\+xml)\s*(;|$)", re.I)
@@ -160,48 +161,70 @@ def _digest(policy: AlgorithmPolicy, uri: str, data: bytes) -> bytes:
     return primitives.digest(uri, data)
 
 
+def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> tuple[str, tuple[str, ...], str]:
+    """URI form, transforms and DigestMethod against the allow-list (before any crypto)."""
+    uri = ref.get("URI") or ""
+    transforms_el = first_child(ref, NS.DS, "Transforms")
+    transforms = children(transforms_el, NS.DS, "Transform") if transforms_el is not None else []
+    algos = tuple(t.get("Algorithm") or "" for t in transforms)
+    digest_uri = policy.require("DigestMethod", policy.digest, _algorithm(ref, "DigestMethod")[0])
+    if uri.startswith("#") and len(uri) > 1:
+        if len(algos) != 1:
+            raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
+        policy.require("Transform", policy.c14n, algos[0])
+    elif uri.startswith("cid:"):
+        if algos != (Algorithm.SWA_CONTENT_SIGNATURE.value,):
+            raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
+                       f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
+    else:
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
+    return uri, algos, digest_uri
+
+
 def _check_reference(
     ref: etree._Element,
     ids: Mapping[str, etree._Element],
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
 ) -> CheckedReference:
-    uri = ref.get("URI")
-    transforms_el = first_child(ref, NS.DS, "Transforms")
-    transforms = children(transforms_el, NS.DS, "Transform") if transforms_el is not None else []
-    algos = tuple(t.get("Algorithm") or "" for t in transforms)
-    digest_uri, _ = _algorithm(ref, "DigestMethod")
-    policy.require("DigestMethod", policy.digest, digest_uri)
-    assert digest_uri is not None
+    uri, algos, digest_uri = _shape(ref, policy)
     value_el = first_child(ref, NS.DS, "DigestValue")
     expected = b64decode(value_el.text if value_el is not None else None, "DigestValue")
     target: etree._Element | None = None
     content_id: str | None = None
-    if uri is not None and uri.startswith("#") and len(uri) > 1:
-        if len(algos) != 1:
-            raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
-        policy.require("Transform", policy.c14n, algos[0])
+    if uri.startswith("#"):
         target = ids.get(uri[1:])
         if target is None:
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"reference {uri} cannot be resolved")
-        data = exc_c14n(target, _prefixes(transforms[0]))
-    elif uri is not None and uri.startswith("cid:"):
-        if algos != (Algorithm.SWA_CONTENT_SIGNATURE.value,):
-            raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
-                       f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
+        transforms = first_child(ref, NS.DS, "Transforms")
+        assert transforms is not None  # _shape checked there is exactly one
+        data = exc_c14n(target, _prefixes(children(transforms, NS.DS, "Transform")[0]))
+    else:
         content_id = uri[4:]
         part = attachments.get(content_id)
         if part is None:
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                        f"signed attachment {uri} is not in the message")
         data = attachment_digest_input(part.content_type, part.data)
-    else:
-        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
     actual = _digest(policy, digest_uri, data)
     if not hmac.compare_digest(actual, expected):
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"digest of reference {uri} does not match")
     signed = SignedReference(uri, algos, digest_uri, expected, exc_c14n(ref))
     return CheckedReference(signed, target, content_id)
+
+
+def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> etree._Element:
+    """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto."""
+    infos = children(signature, NS.DS, "SignedInfo")
+    if len(infos) != 1:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
+    si = infos[0]
+    policy.require("CanonicalizationMethod", policy.c14n,
+                   _algorithm(si, "CanonicalizationMethod")[0])
+    policy.require("SignatureMethod", policy.signature, _algorithm(si, "SignatureMethod")[0])
+    for ref in children(si, NS.DS, "Reference"):
+        _shape(ref, policy)
+    return si
 
 
 def check_signature(
@@ -216,18 +239,10 @@ def check_signature(
     Algorithms are checked against ``policy`` first (EBMS:0103); a bad signature,
     digest or unresolvable reference raises EBMS:0101.
     """
-    infos = children(signature, NS.DS, "SignedInfo")
-    if len(infos) != 1:
-        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
-    si = infos[0]
-    c14n_uri, c14n_el = _algorithm(si, "CanonicalizationMethod")
-    policy.require("CanonicalizationMethod", policy.c14n, c14n_uri)
-    sig_uri, _ = _algorithm(si, "SignatureMethod")
-    policy.require("SignatureMethod", policy.signature, sig_uri)
-    assert sig_uri is not None
+    si = precheck(signature, policy)
+    c14n_el = first_child(si, NS.DS, "CanonicalizationMethod")
+    sig_uri = _algorithm(si, "SignatureMethod")[0] or ""
     refs = children(si, NS.DS, "Reference")
-    for ref in refs:  # algorithm allow-list before any cryptography
-        policy.require("DigestMethod", policy.digest, _algorithm(ref, "DigestMethod")[0])
     value_el = first_child(signature, NS.DS, "SignatureValue")
     value = b64decode(value_el.text if value_el is not None else None, "SignatureValue")
     data = exc_c14n(si, _prefixes(c14n_el))

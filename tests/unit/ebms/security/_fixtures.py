@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
 
@@ -125,14 +126,14 @@ class Wire:
 
 def send(pki: TestPki, profile: SecurityProfile, payloads: Sequence[Payload] | None = None,
          *, compress: bool = True, encrypt: bool = True, sender: str = "de-gw",
-         sender_scenario: str = "") -> Wire:
+         sender_scenario: str = "", now: datetime = NOW) -> Wire:
     """Build, sign, encrypt and MIME-package a message from ``sender`` to nl-ap."""
     envelope, parts = user_message(evidence_payloads() if payloads is None else payloads,
                                    compress=compress)
     recipient = pki.certificate(enc_name("nl-ap", profile)) if encrypt else None
     secured, wire_parts = secure_message(envelope, parts,
                                          signing=signing(pki, sender, profile, sender_scenario),
-                                         recipient=recipient, profile=profile, now=NOW)
+                                         recipient=recipient, profile=profile, now=now)
     content_type, body = pack_mime(secured, wire_parts)
     return Wire(content_type, body)
 
@@ -142,6 +143,17 @@ def receive(pki: TestPki, profile: SecurityProfile, wire: Wire, *, sender: str =
             now: datetime = NOW) -> VerifiedMessage:
     """Unpack and open a message at nl-ap, expecting ``sender``."""
     envelope, parts = unpack_mime(wire.content_type, wire.body)
+    return open_at_nl(pki, profile, envelope, parts, sender=sender,
+                      sender_scenario=sender_scenario, require_encryption=require_encryption,
+                      now=now)
+
+
+def open_at_nl(pki: TestPki, profile: SecurityProfile, envelope: bytes,
+               parts: Sequence[MimePart], *, sender: str = "de-gw", sender_scenario: str = "",
+               require_encryption: bool = True, now: datetime = NOW,
+               **options: Any) -> VerifiedMessage:
+    """``open_message`` as nl-ap, with the test PKI's trust and the expected sender."""
     return open_message(envelope, parts, decryption=decryption(pki, "nl-ap", profile),
                         trust=trust(pki), expected_peer=peer(pki, sender, profile, sender_scenario),
-                        profile=profile, now=now, require_encryption=require_encryption)
+                        profile=profile, now=now, require_encryption=require_encryption,
+                        **options)
