@@ -69,8 +69,11 @@ def detect_specification(package_root: Path) -> str:
         for p in (package_root / "xsd").rglob("*.xsd")
         if (m := _SDG_NAME.search(p.name))
     }
-    found = from_sch | from_xsd
-    if len(found) != 1:
+    # The Schematron literal is authoritative (the rules pin it); the SDG schema's file name
+    # only has to agree on the major version (1.x releases kept the v1.0.0 profile name).
+    found = from_sch or from_xsd
+    majors = {s.split(":v")[1].split(".")[0] for s in found | from_xsd}
+    if len(found) != 1 or len(majors) != 1:
         raise SchemaKitError(
             f"cannot tell the EDM version of {package_root}",
             detail=f"Schematron literals: {sorted(from_sch)}; SDG schema names: {sorted(from_xsd)}",
