@@ -212,7 +212,8 @@ def check_evidence(ctx: SdgContext, e: Evidence, field: str, v: EdmVersion, *,
     Identifier, IssuingDate, IsAbout, IssuingAuthority, IsConformantTo, Distribution
     (R-EDM-RESP-S062, by its assertion); supplementary documents none of IsAbout,
     IssuingAuthority, IsConformantTo, ValidityPeriod, IssuingDate, ConformsTo (S063)."""
-    _need(ctx, bool(e.identifier.strip()), f"{field}.identifier is empty", f"{field}.identifier")
+    _need(ctx, bool(_UUID_END.search(e.identifier)),
+          f"{field}.identifier must be a UUID (R-EDM-RESP-C015)", f"{field}.identifier")
     full = v is EdmVersion.V1_0 or main
     if full:
         for name in ("is_about", "issuing_authority", "is_conformant_to", "issuing_date"):
@@ -251,7 +252,8 @@ def check_response(resp: EvidenceResponse, ctx: SdgContext) -> None:
     """Every check on an evidence response (the v2.0 packaging rules are in
     :mod:`gateway.evidence.edm.response`, which enforces them by construction)."""
     check_urn_uuid(ctx, resp.request_id, "request_id")
-    _need(ctx, bool(resp.response_id.strip()), "response_id is empty", "response_id")
+    _need(ctx, bool(_UUID_END.search(resp.response_id)),
+          "response_id must be a UUID (R-EDM-RESP-C003)", "response_id")
     _need(ctx, resp.issue_datetime.tzinfo is not None, "issue_datetime must be aware",
           "issue_datetime")
     _need(ctx, len(resp.providers) >= 1, "providers needs at least one agent", "providers")
