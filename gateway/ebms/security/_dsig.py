@@ -36,7 +36,9 @@ __all__ = [
     "SignedReference",
     "attachment_digest_input",
     "build_signature",
+    "check_reference",
     "check_signature",
+    "inclusive_prefixes",
     "precheck",
 ]
 
@@ -146,7 +148,8 @@ def _algorithm(parent: etree._Element, local: str) -> tuple[str | None, etree._E
     return (el.get("Algorithm") if el is not None else None), el
 
 
-def _prefixes(method: etree._Element | None) -> tuple[str, ...]:
+def inclusive_prefixes(method: etree._Element | None) -> tuple[str, ...]:
+    """The ``InclusiveNamespaces PrefixList`` of an exc-c14n method/transform element."""
     if method is None:
         return ()
     inc = first_child(method, Algorithm.EXC_C14N.value, "InclusiveNamespaces")
@@ -181,12 +184,13 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> tuple[str, tuple[str
     return uri, algos, digest_uri
 
 
-def _check_reference(
+def check_reference(
     ref: etree._Element,
     ids: Mapping[str, etree._Element],
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
 ) -> CheckedReference:
+    """Resolve one reference, apply its transform, compare its digest (EBMS:0101)."""
     uri, algos, digest_uri = _shape(ref, policy)
     value_el = first_child(ref, NS.DS, "DigestValue")
     expected = b64decode(value_el.text if value_el is not None else None, "DigestValue")
@@ -198,7 +202,7 @@ def _check_reference(
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"reference {uri} cannot be resolved")
         transforms = first_child(ref, NS.DS, "Transforms")
         assert transforms is not None  # _shape checked there is exactly one
-        data = exc_c14n(target, _prefixes(children(transforms, NS.DS, "Transform")[0]))
+        data = exc_c14n(target, inclusive_prefixes(children(transforms, NS.DS, "Transform")[0]))
     else:
         content_id = uri[4:]
         part = attachments.get(content_id)
@@ -245,7 +249,7 @@ def check_signature(
     refs = children(si, NS.DS, "Reference")
     value_el = first_child(signature, NS.DS, "SignatureValue")
     value = b64decode(value_el.text if value_el is not None else None, "SignatureValue")
-    data = exc_c14n(si, _prefixes(c14n_el))
+    data = exc_c14n(si, inclusive_prefixes(c14n_el))
     try:
         if policy.legacy and sig_uri in decrepit.LEGACY_SIGNATURES:
             decrepit.legacy_verify(public_key, sig_uri, value, data)
@@ -255,4 +259,4 @@ def check_signature(
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, exc.message) from exc
     except CryptoFailure as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
-    return tuple(_check_reference(ref, ids, attachments, policy) for ref in refs)
+    return tuple(check_reference(ref, ids, attachments, policy) for ref in refs)
