@@ -63,8 +63,33 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def _looks_utf16(data: bytes) -> bool:
-    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and data[1:2] == b"\x00")
+_WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """The document as ASCII-compatible bytes for the cheap DTD check (Rule 1 fast path).
+
+    UTF-16/UTF-32 input (with or without a byte-order mark, XML 1.0 Appendix F) is decoded
+    first, so that a DTD in a wide encoding is refused before libxml2 sees it as well.
+    """
+    codec = next((c for bom, c in _WIDE_BOMS if data.startswith(bom)), None)
+    if codec is None and len(data) > 3:
+        if data[:2] == b"\x00\x00":
+            codec = "utf-32-be"
+        elif data[2:4] == b"\x00\x00" and data[1:2] == b"\x00":
+            codec = "utf-32-le"
+        elif data[:1] == b"\x00":
+            codec = "utf-16-be"
+        elif data[1:2] == b"\x00":
+            codec = "utf-16-le"
+    if codec is None:
+        return data
+    return data.decode(codec, errors="replace").encode("ascii", errors="replace")
 
 
 def parse_xml(
@@ -88,8 +113,9 @@ def parse_xml(
         )
     if not data.strip():
         raise XmlRejected(f"{what} is empty", origin=origin)
-    # Rule 1, fast path for ASCII-compatible encodings (UTF-8, ISO-8859-x).
-    if not _looks_utf16(data) and (_DOCTYPE.search(data) or _ENTITY.search(data)):
+    # Rule 1, fast path (ASCII-compatible encodings directly, UTF-16/32 decoded first).
+    view = _ascii_view(data)
+    if _DOCTYPE.search(view) or _ENTITY.search(view):
         raise XmlRejected(
             f"{what} carries a DTD or entity declaration; DTDs are not accepted",
             origin=origin,
