@@ -17,7 +17,7 @@ from gateway.evidence.common_services._codec import (
     parse_jurisdiction,
     texts,
 )
-from gateway.evidence.common_services.errors import ResponseRejected
+from gateway.evidence.common_services.errors import BuildError, ResponseRejected
 from gateway.evidence.common_services.model import (
     AccessService,
     CsVersion,
@@ -133,6 +133,10 @@ def _build_access_service(
 ) -> None:
     need(a.identifier.value, f"{field}.identifier")
     need(a.conforms_to, f"{field}.conforms_to")
+    if version is CsVersion.V1_0 and len(a.conforms_to) > 1:  # v1.0 XSD: one sdg:ConformsTo
+        raise BuildError(
+            "v1.0 allows one ConformsTo per access service", field=f"{field}.conforms_to"
+        )
     only_in(version, CsVersion.V2_0, bool(a.names), f"{field}.names")
     el = etree.SubElement(parent, sdg("AccessService"))
     build_identifier(el, "Identifier", a.identifier)

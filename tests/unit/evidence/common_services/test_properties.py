@@ -1,0 +1,78 @@
+"""Property-based round trips: random valid models build to valid XML and parse back equal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from gateway.evidence.common_services.model import CsVersion, Service
+from gateway.evidence.common_services.queries import (
+    DataServicesQuery,
+    EvidenceTypesQuery,
+    RequirementsQuery,
+    parse_query,
+)
+from gateway.evidence.common_services.responses import Response, build_response, parse_response
+from gateway.evidence.validation import Validator
+from gateway.settings import Settings
+
+from ._strategies import countries, responses, tokens, uris
+
+_VALIDATOR: list[Validator] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _validator(settings: Settings) -> None:
+    _VALIDATOR[:] = [Validator.from_settings(settings)]
+
+
+@pytest.mark.parametrize("version", list(CsVersion))
+def test_random_responses_round_trip(version: CsVersion) -> None:
+    # v1.0 runs XSD + official Schematron per example (slow): fewer examples there.
+    examples = 50 if version is CsVersion.V1_0 else 150
+
+    @hsettings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(responses(version))
+    def check(response: Response) -> None:
+        data = build_response(response)
+        assert parse_response(data) == response
+        report = _VALIDATOR[0].validate(data)
+        xsd = [f for f in report.findings if f.source == "xsd"]
+        assert not xsd, xsd
+        if version is CsVersion.V2_0:
+            assert report.valid, report.findings
+
+    check()
+
+
+@given(
+    st.one_of(
+        st.builds(
+            RequirementsQuery,
+            st.sampled_from(list(CsVersion)),
+            st.none() | st.sampled_from(["R1", "T2", "00", "AM1"]),
+            st.none() | countries,
+        ),
+        st.builds(
+            EvidenceTypesQuery, uris, st.sampled_from(list(CsVersion)), st.none() | countries
+        ),
+        st.builds(
+            DataServicesQuery,
+            uris,
+            countries,
+            st.sampled_from(list(CsVersion)),
+            st.none() | st.sampled_from(["oots-edm:v1.0", "oots-edm:v2.0"]),
+            st.lists(
+                st.tuples(st.uuids().map(str), tokens), max_size=3, unique_by=lambda t: t[0]
+            ).map(tuple),
+        ),
+    )
+)
+def test_random_queries_round_trip(
+    query: RequirementsQuery | EvidenceTypesQuery | DataServicesQuery,
+) -> None:
+    http = query.to_http()
+    service = Service.DSD if isinstance(query, DataServicesQuery) else Service.EB
+    assert parse_query(http.query_string, dict(http.headers), service=service) == query
