@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench [--only NAME]`` prints one JSON object ``{name: result}``."""
