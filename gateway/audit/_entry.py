@@ -38,6 +38,8 @@ ENTRY_VERSION = 1
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _MIN_SALT = 16
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""Sorted keys, no white space, UTF-8 kept: the canonical entry serialisation."""
 
 
 class EventKind(enum.Enum):
@@ -68,10 +70,17 @@ def subject_digest(salt: bytes, scheme: str, value: str) -> str:
     return hmac.new(salt, message, hashlib.sha256).hexdigest()
 
 
-def _format_time(value: datetime) -> str:
+def _check_aware(value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise EntryError("entry times must be timezone-aware")
-    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def _format_time(value: datetime) -> str:
+    # Same text as strftime(_TIME_FORMAT) on the UTC time; isoformat is faster.
+    _check_aware(value)
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # drop "+00:00"
 
 
 def _parse_time(text: Any, name: str) -> datetime:
@@ -122,9 +131,9 @@ class LogEntry:
         for digest in self.subjects:
             if not _HEX64.fullmatch(digest):
                 raise EntryError("subjects must be subject_digest() values")
-        _format_time(self.time)
+        _check_aware(self.time)
         if self.message_time is not None:
-            _format_time(self.message_time)
+            _check_aware(self.message_time)
 
     def to_json(self) -> dict[str, Any]:
         """The entry as a JSON object (the canonical key set)."""
@@ -150,9 +159,7 @@ class LogEntry:
 
     def canonical(self) -> bytes:
         """The canonical bytes: the Merkle leaf data of this entry."""
-        return json.dumps(
-            self.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode("utf-8")
+        return _CANONICAL.encode(self.to_json()).encode("utf-8")
 
     @classmethod
     def from_canonical(cls, data: bytes) -> LogEntry:

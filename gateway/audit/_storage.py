@@ -83,7 +83,33 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: keeps the leaf-hash index hot
     cursor.close()
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[tuple[int | bytes, ...]]) -> None:
+    """Insert many rows inside the open transaction of ``conn``.
+
+    The hot path of batched appends: SQLite and psycopg get the rows straight
+    through the DB-API (``executemany`` / ``COPY``) on the transaction's own
+    connection, skipping SQLAlchemy's per-row parameter processing; other
+    dialects use a plain Core ``insert``. Column order is the table's.
+    """
+    columns = [c.name for c in table.columns]
+    dialect = conn.dialect
+    driver = conn.connection.driver_connection
+    if dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        driver.executemany(sql, rows)  # type: ignore[union-attr]
+    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 class AuditStore:
@@ -151,18 +177,13 @@ class AuditStore:
         new_hashes, new_frontier = merkle.append_leaves(size, frontier, leaves)
         new_size = size + len(datas)
         if datas:
-            conn.execute(
-                insert(entry_table),
-                [
-                    {"idx": size + i, "data": d, "leaf_hash": h}
-                    for i, (d, h) in enumerate(zip(datas, leaves, strict=True))
-                ],
-            )
             start = merkle.stored_hash_count(size)
-            conn.execute(
-                insert(hash_table),
-                [{"idx": start + i, "hash": h} for i, h in enumerate(new_hashes)],
+            _bulk_insert(
+                conn,
+                entry_table,
+                [(size + i, d, h) for i, (d, h) in enumerate(zip(datas, leaves, strict=True))],
             )
+            _bulk_insert(conn, hash_table, [(start + i, h) for i, h in enumerate(new_hashes)])
         note = self._checkpoint_note(new_size, merkle.frontier_root(new_frontier))
         existing = conn.execute(
             select(checkpoint_table.c.note).where(checkpoint_table.c.size == new_size)
