@@ -90,6 +90,11 @@ def read_capture(
     if stripped.startswith(b"--"):
         first = stripped.split(b"\n", 1)[0].rstrip(b"\r").rstrip()
         boundary = first[2:].decode("latin-1")
+        if len(boundary) > 70:  # RFC 2046 §5.1.1: 1 to 70 characters
+            raise EbmsError(
+                "the first line starts with '--' but is not a MIME delimiter: its boundary "
+                f"would be {len(boundary)} characters, RFC 2046 allows 70 (an escaped dump?)",
+                ebms_code=EbmsErrorCode.MIME_INCONSISTENCY, origin=Origin.REMOTE)
         ctype = f'multipart/related; boundary="{boundary}"; type="application/soap+xml"'
         envelope, parts = unpack_mime(ctype, stripped, limits=limits)
         return Capture("mime-body", ctype, envelope, parts)

@@ -154,7 +154,7 @@ def pack_mime(
         if not part.content_id or part.content_id in cids:
             raise ValueError(f"Content-ID {part.content_id!r} is empty or repeated")
         cids.append(part.content_id)
-    chosen = boundary or f"MIMEBoundary_{uuid.uuid4().hex}{uuid.uuid4().hex}"
+    chosen = boundary or f"MIMEBoundary_{uuid.uuid4().hex}"  # <= 70 chars (RFC 2046 §5.1.1)
     marker = b"--" + chosen.encode("ascii")
     if marker in envelope or any(marker in p.data for p in parts):
         if boundary is not None:

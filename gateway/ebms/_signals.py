@@ -26,6 +26,7 @@ from gateway.ebms._model import MessageInfo, UserMessage
 from gateway.ebms._read import read_nri_reference
 from gateway.ebms._signal_model import NriReference, Receipt, SignalError, SignalMessage
 from gateway.errors import EbmsError, EbmsErrorCode, Origin, XmlRejected
+from gateway.namespaces import NS
 from gateway.xml import parse_xml
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "new_message_id",
     "nri_reference",
     "receipt_envelope",
+    "signed_references",
 ]
 
 
@@ -58,6 +60,28 @@ def nri_reference(ref: object) -> NriReference:
             raise EbmsError(f"cannot copy a signed reference: {exc.message}",
                             ebms_code=EbmsErrorCode.OTHER, origin=Origin.LOCAL) from exc
     return NriReference.from_signed(ref)
+
+
+def signed_references(envelope: bytes) -> tuple[NriReference, ...]:
+    """The ``ds:Reference``s of the signature in our own secured envelope (what we signed).
+
+    Kept by the sender to check the receipt's NRI later (:func:`check_receipt`).
+    Only the ``ds:Signature`` directly inside ``wsse:Security`` counts.
+    """
+    try:
+        root = parse_xml(envelope, what="our secured envelope")
+    except XmlRejected as exc:
+        raise EbmsError(f"cannot read our own envelope: {exc.message}",
+                        ebms_code=EbmsErrorCode.OTHER, origin=Origin.LOCAL) from exc
+    refs: list[NriReference] = []
+    for security in root.iter(f"{{{NS.WSSE}}}Security"):
+        for sig in security.findall(f"{{{NS.DS}}}Signature"):
+            for ref in sig.findall(f"{{{NS.DS}}}SignedInfo/{{{NS.DS}}}Reference"):
+                refs.append(read_nri_reference(ref))
+    if not refs:
+        raise EbmsError("our envelope carries no signature", ebms_code=EbmsErrorCode.OTHER,
+                        origin=Origin.LOCAL)
+    return tuple(refs)
 
 
 def build_receipt(
