@@ -18,7 +18,7 @@ from gateway.evidence.validation import (
 )
 from gateway.settings import Settings
 
-from ._mutate import attr, mutate, text
+from ._mutate import append, attr, mutate, text
 from .test_mutations import EB_ERR, ERR, EXC, REQ, RESP, SPEC, XML_LANG
 from .test_official_samples import LCM, TAX
 
@@ -136,17 +136,20 @@ def test_kind_override_picks_other_rule_sets(
 
 
 def test_v2_message_without_the_v2_kit_is_labelled_not_judged_by_v1_rules(
-    installed: Settings, sample: Callable[[str], bytes], tmp_path: Path
+    validator: Validator, sample: Callable[[str], bytes], tmp_path: Path
 ) -> None:
     v2 = mutate(sample(REQ), f"/query:QueryRequest/{SPEC}", text("oots-edm:v2.0"))
-    v = Validator.from_settings(installed)
-    if v.kit_for("oots-edm:v2.0") is not None:
-        pytest.skip("an oots-edm 2.0 kit is installed in var/")
+    v1_only = [k for k in validator.kits if k.name == "oots-edm-1.0"]
+    v = Validator(v1_only, cache_dir=tmp_path, known_specifications=["oots-edm:v2.0"])
     report = v.validate(v2)
     assert report.version == "oots-edm:v2.0" and report.kit is None and report.rule_sets == ()
     assert report.info_rule_ids == ("GW:KIT-MISSING",) and report.valid
+    broken = mutate(v2, "//sdg:Person", append("<sdg:ShoeSize>44</sdg:ShoeSize>"))
+    assert v.validate(broken).valid  # the SDG layer is not judged by the v1.0 profile
+    bad_regrep = mutate(v2, "/query:QueryRequest/query:ResponseOption", append("<rim:Bogus/>"))
+    assert v.validate(bad_regrep).failing_rule_ids == ("SCHEMAV_CVC_COMPLEX_TYPE_2_1",)
     strict = Validator(
-        v.kits,
+        v1_only,
         cache_dir=tmp_path,
         known_specifications=["oots-edm:v2.0"],
         require_official_rules=True,
