@@ -21,6 +21,8 @@ __all__ = ["main"]
 _COMMAND_MODULES: tuple[str, ...] = (
     "gateway.evidence.cli",
     "gateway.audit.cli",
+    "gateway.ebms.cli",
+    "gateway.web.cli",
 )
 
 

@@ -61,6 +61,10 @@ class Settings:
     """Our AS4 party id."""
     max_message_bytes: int = 32 * 1024 * 1024
     """Largest inbound HTTP body accepted."""
+    http_host: str = "127.0.0.1"
+    """Address ``oots-gateway serve`` listens on (``OOTS_HTTP_HOST``)."""
+    http_port: int = 8443
+    """TCP port ``oots-gateway serve`` listens on (``OOTS_HTTP_PORT``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Sections this version does not know yet, kept for the subsystems that do."""
 

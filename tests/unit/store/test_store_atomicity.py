@@ -13,8 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import T0
 from sqlalchemy import event, select
+from store_backends import T0
 
 from gateway.store import Direction, Envelope, MessageState, MessageStore
 from gateway.store.schema import metadata

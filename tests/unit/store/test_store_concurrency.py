@@ -7,8 +7,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from conftest import T0
 from sqlalchemy import func, select
+from store_backends import T0
 
 from gateway.store import Direction, Envelope, MessageState, MessageStore, Stored
 from gateway.store.schema import message_events, messages

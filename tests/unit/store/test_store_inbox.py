@@ -6,8 +6,8 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from conftest import T0
 from sqlalchemy import func, select
+from store_backends import T0
 
 from gateway.store import (
     ConcurrentUpdate,

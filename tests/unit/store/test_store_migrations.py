@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import Backend
 from sqlalchemy import inspect
+from store_backends import Backend
 
 from gateway.store import MessageStore, current_revision, head_revision, upgrade
 from gateway.store.engine import open_engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import T0
+from store_backends import T0
 
 from gateway.store import (
     ConcurrentUpdate,
