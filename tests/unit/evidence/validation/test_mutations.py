@@ -324,56 +324,15 @@ CASES = [
         text("GR"),
         ("R-EDM-ERR-C005",),
     ),
-    # --- Common Services and LCM --------------------------------------------------------------
-    Case(
-        "dsd-access-service-scheme-not-in-eas",
-        DSD_RESP,
-        "//sdg:AccessService/sdg:Identifier",
-        attr("schemeID", "urn:cef.eu:names:identifier:EAS:XXXX"),
-        ("R-DSD-RESP-C014",),
-    ),
-    Case(
-        "dsd-publisher-jurisdiction-unknown-country",
-        DSD_RESP,
-        "//sdg:Publisher/sdg:Jurisdiction/sdg:AdminUnitLevel1",
-        text("XX"),
-        ("R-DSD-RESP-C020",),
-    ),
-    Case(
-        "dsd-error-code-not-on-list",
-        DSD_ERR,
-        EXC,
-        attr("code", "DSD:ERR:0099"),
-        ("R-DSD-ERR-C023",),
-    ),
-    Case(
-        "eb-requirement-identifier-not-sr-uri",
-        EB_REQ,
-        "//sdg:Requirement/sdg:Identifier",
-        text("not-a-uri"),
-        ("R-EB-REQ-C001",),
-    ),
-    Case("eb-error-code-not-on-list", EB_ERR, EXC, attr("code", "EB:ERR:0099"), ("R-EB-ERR-016",)),
-    Case(
-        "lcm-dsd-submission-id-not-uuid-is-fatal",
-        DSD_SUB,
-        "/lcm:SubmitObjectsRequest",
-        attr("id", "bulk-1"),
-        ("R-DSD-SUB-S004",),
-    ),
-    Case(
-        "lcm-eb-submission-id-not-uuid-is-fatal",
-        EB_SUB,
-        "/lcm:SubmitObjectsRequest",
-        attr("id", "bulk-1"),
-        ("EB-SUB-S004",),
-    ),
 ]
 
 
 def test_at_least_thirty_distinct_scenarios() -> None:
-    assert len(CASES) >= 30
-    assert len({c.scenario for c in CASES}) == len(CASES)
+    from .test_mutations_services import SERVICE_CASES
+
+    every = CASES + SERVICE_CASES
+    assert len(every) >= 30
+    assert len({c.scenario for c in every}) == len(every)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.scenario for c in CASES])
@@ -385,16 +344,6 @@ def test_mutation_is_flagged_with_the_exact_rule(
     report = validator.validate(mutate(original, case.xpath, case.action))
     assert report.valid is False
     assert report.failing_rule_ids == case.expected
-
-
-def test_fatal_flag_maps_to_fatal_severity(
-    validator: Validator, sample: Callable[[str], bytes]
-) -> None:
-    report = validator.validate(
-        mutate(sample(DSD_SUB), "/lcm:SubmitObjectsRequest", attr("id", "bulk-1"))
-    )
-    (finding,) = [f for f in report.findings if f.severity.fails]
-    assert finding.severity is Severity.FATAL and finding.role == "FATAL"
 
 
 def test_warning_role_fails_the_message(
