@@ -239,25 +239,44 @@ def _decode(content: bytes, cte: str | None, cid: str, limits: MimeLimits) -> by
     raise _mime_error(f"part <{cid}> uses unsupported Content-Transfer-Encoding {encoding!r}")
 
 
+def _delimiters(body: bytes, boundary: str) -> list[tuple[int, int, bool]]:
+    """``(start, end, closing)`` of each delimiter line (RFC 2046 §5.1.1).
+
+    ``start`` includes the line break before the delimiter (it belongs to the
+    delimiter), ``end`` is past the line break after it. A literal search keeps
+    this linear and fast on multi-megabyte binary parts.
+    """
+    marker = b"--" + boundary.encode("latin-1")
+    found: list[tuple[int, int, bool]] = []
+    pos = body.find(marker)
+    while pos != -1:
+        if pos == 0 or body[pos - 1] == 0x0A:  # at the start of a line
+            end = pos + len(marker)
+            closing = body.startswith(b"--", end)
+            if closing:
+                end += 2
+            while end < len(body) and body[end] in (0x20, 0x09):  # transport padding
+                end += 1
+            if end == len(body) or body.startswith((b"\n", b"\r\n"), end):
+                start = pos
+                if pos >= 1 and body[pos - 1] == 0x0A:
+                    start = pos - 2 if pos >= 2 and body[pos - 2] == 0x0D else pos - 1
+                end += 2 if body.startswith(b"\r\n", end) else (1 if end < len(body) else 0)
+                found.append((start, end, closing))
+                if closing:
+                    break
+        pos = body.find(marker, pos + 1)
+    return found
+
+
 def _raw_parts(body: bytes, boundary: str) -> list[bytes]:
-    delimiter = re.compile(rb"(?:^|\r?\n)--" + re.escape(boundary.encode("latin-1"))
-                           + rb"(--)?[ \t]*(?=\r?\n|$)")
-    positions = list(delimiter.finditer(body))
+    positions = _delimiters(body, boundary)
     if not positions:
         raise _mime_error(f"the boundary {boundary!r} does not occur in the body")
-    closing = next((i for i, m in enumerate(positions) if m.group(1)), None)
-    if closing is None:
+    if not positions[-1][2]:
         raise _mime_error("the multipart body has no closing boundary (truncated message?)")
-    raw: list[bytes] = []
-    for current, following in itertools.pairwise(positions[: closing + 1]):
-        start = current.end()
-        # the line break after the delimiter line belongs to the delimiter
-        if body.startswith(b"\r\n", start):
-            start += 2
-        elif body.startswith(b"\n", start):
-            start += 1
-        raw.append(body[start: following.start()])
-    return raw
+    return [body[current[1]: following[0]]
+            for current, following in itertools.pairwise(positions)]
 
 
 def unpack_mime(

@@ -222,3 +222,23 @@ def test_decompression_failures_are_ebms_0303(scenario, data, ctype_value, mime)
 def test_multi_member_gzip_is_read_whole() -> None:
     data = gzip.compress(b"first ") + gzip.compress(b"second")
     assert decompress(data, max_bytes=100) == b"first second"
+
+
+def test_boundary_look_alikes_inside_content_are_data() -> None:
+    # RFC 2046 §5.1.1: only "--boundary" at the start of a line, followed by
+    # optional "--", padding and a line break, is a delimiter.
+    tricky = (b"x--BND\r\n" b"\r\n--BNDX\r\n" b"\n--BND-not\n" b"--BN\r\n"
+              b"\r\n--BND  tail\r\n")
+    body = (b"--BND\r\nContent-Type: application/soap+xml\r\n\r\n" + ENV + b"\r\n--BND\r\n"
+            b"Content-ID: <t@x>\r\n\r\n" + tricky + b"\r\n--BND--\r\n")
+    _, parts = unpack_mime("multipart/related; boundary=BND", body)
+    assert parts[0].data == tricky
+    with pytest.raises(ValueError, match="boundary occurs"):  # we never write such a package
+        pack_mime(ENV, [MimePart("t@x", "application/octet-stream", tricky)], boundary="BND")
+
+
+def test_transport_padding_after_delimiters_is_ignored() -> None:
+    body = (b"--P  \r\nContent-Type: application/soap+xml\r\n\r\n" + ENV
+            + b"\r\n--P\t\r\nContent-ID: <a@x>\r\n\r\nDATA\r\n--P--  \r\nepilogue")
+    envelope, parts = unpack_mime("multipart/related; boundary=P", body)
+    assert envelope == ENV and parts[0].data == b"DATA"
