@@ -12,12 +12,14 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from gateway.evidence.validation import RULE_SETS, MessageKind, Validator, detect
+from gateway.evidence.validation.schematron import CompiledRules
 from gateway.evidence.validation.xsd import load_schema
 from gateway.kits import install_kits
 from gateway.kits.driver import FULL_DRIVER
@@ -48,6 +50,12 @@ def _plain_lxml_parse(data: bytes) -> etree._Element:
     return parser.close()
 
 
+def _schematron(root: etree._Element, rules: list[CompiledRules]) -> None:
+    text = etree.tostring(root.getroottree(), encoding="unicode")
+    for r in rules:
+        r.run(text)
+
+
 def _one_sample_per_kind(samples: list[Path]) -> dict[MessageKind, Path]:
     chosen: dict[MessageKind, Path] = {}
     for path in sorted(samples):
@@ -74,15 +82,10 @@ def run() -> dict[str, Any]:
         root = parse_xml(data)
         rules = [r for r in (validator.rules(kit, n) for n in RULE_SETS[kind]) if r is not None]
 
-        def schematron(root: etree._Element = root, rules: list[Any] = rules) -> None:
-            text = etree.tostring(root.getroottree(), encoding="unicode")
-            for r in rules:
-                r.run(text)
-
-        parse_ms = _median_ms(lambda data=data: _plain_lxml_parse(data))
-        xsd_ms = _median_ms(lambda root=root: schema.validate(root))
-        sch_ms = _median_ms(schematron)
-        validate_ms = _median_ms(lambda data=data: validator.validate(data))
+        parse_ms = _median_ms(partial(_plain_lxml_parse, data))
+        xsd_ms = _median_ms(partial(schema.validate, root))
+        sch_ms = _median_ms(partial(_schematron, root, rules))
+        validate_ms = _median_ms(partial(validator.validate, data))
         kinds[kind.value] = {
             "sample": path.name,
             "bytes": len(data),
