@@ -10,9 +10,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
-from gateway.store.errors import MessageNotFound, StoreUnavailable
+from gateway.store.errors import MessageNotFound, StoreError, StoreUnavailable
 from gateway.store.records import MessageRecord
 from gateway.store.schema import blobs, messages
 
@@ -23,13 +28,17 @@ __all__ = ["insert_ignoring_conflicts", "load_blob", "load_row", "put_blob", "tr
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction; commits on success, rolls back on any exception.
 
-    Driver failures become :class:`StoreUnavailable` (wrapped, with the cause kept).
+    Connection-level failures (server down, network cut, lock timeout) become
+    :class:`StoreUnavailable` (retry later); any other SQLAlchemy error is a
+    :class:`StoreError` (a constraint, a bad value: our bug). The cause is kept.
     """
     try:
         with engine.begin() as conn:
             yield conn
+    except (OperationalError, InterfaceError, DisconnectionError) as exc:
+        raise StoreUnavailable(f"database unavailable: {type(exc).__name__}") from exc
     except SQLAlchemyError as exc:
-        raise StoreUnavailable(f"database operation failed: {type(exc).__name__}") from exc
+        raise StoreError(f"database operation refused: {type(exc).__name__}: {exc}") from exc
 
 
 def insert_ignoring_conflicts(conn: Connection, table: Any) -> Any:

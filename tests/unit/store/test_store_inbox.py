@@ -177,3 +177,11 @@ def test_rejection_keeps_raw_bytes_without_inbox_row(store: MessageStore) -> Non
     assert store.blob(rej.raw_sha256) == b"not multipart"
     assert store.rejections() == [rej]
     assert _count(store, messages) == 0
+
+
+def test_naive_now_is_refused(store: MessageStore) -> None:
+    with pytest.raises(StoreError):
+        store.receive_inbound(
+            Envelope("naive@nl"), raw=b"x", receipt=b"r", now=T0.replace(tzinfo=None)
+        )
+    assert _count(store, messages) == 0
