@@ -2,8 +2,8 @@
 
 ``python -m bench.audit [--entries N] [--batch B] [--proofs P]`` prints one JSON
 object. SQLite always (a fresh file under a temporary directory); PostgreSQL
-too when ``OOTS_TEST_POSTGRES_URL`` is set (its ``audit_*`` tables are dropped
-first). Appends are timed from ``LogEntry`` objects to committed batch
+too when ``OOTS_TEST_POSTGRES_URL`` is set (in a schema ``bench_audit`` of its
+own, dropped afterwards). Appends are timed from ``LogEntry`` objects to committed batch
 (canonical JSON, leaf hashes, stored hashes, signed checkpoint, one
 transaction per batch); building the entry objects is not timed. The baseline
 is raw SHA-256 of the same canonical bytes, measured in the same run, so the
@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url, text
 
 from gateway.audit import _merkle as merkle
 from gateway.audit._checkpoint import generate_signer_key, open_checkpoint
-from gateway.audit._storage import AuditStore, metadata
+from gateway.audit._storage import AuditStore
 from gateway.audit.cli import demo_entries
 
 __all__ = ["run"]
@@ -39,6 +39,7 @@ TARGET_SQLITE_APPENDS_PER_S = 20_000
 
 _ORIGIN = "bench.oots.example.de/exchange-log"
 _SALT = b"bench-subject-salt-0123456789abcdef"
+_PG_SCHEMA = "bench_audit"
 
 
 def _bench_store(
@@ -107,15 +108,25 @@ def run(
     result["sqlite"] = sqlite
     pg_url = os.environ.get("OOTS_TEST_POSTGRES_URL", "")
     if pg_url:
-        engine = create_engine(pg_url)
-        metadata.drop_all(engine)
-        engine.dispose()
-        result["postgresql"] = _bench_store(
-            pg_url, entries=entries, batch=batch, proofs=proofs, seed=seed
-        )
-        engine = create_engine(pg_url)
-        metadata.drop_all(engine)
-        engine.dispose()
+        # A schema of its own, so a bench run never touches the tests' tables.
+        base = make_url(pg_url)
+        engine = create_engine(base)
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {_PG_SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {_PG_SCHEMA}"))
+        url = base.update_query_dict({"options": f"-csearch_path={_PG_SCHEMA}"})
+        try:
+            result["postgresql"] = _bench_store(
+                url.render_as_string(hide_password=False),
+                entries=entries,
+                batch=batch,
+                proofs=proofs,
+                seed=seed,
+            )
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {_PG_SCHEMA} CASCADE"))
+            engine.dispose()
     else:
         result["postgresql"] = "skipped: OOTS_TEST_POSTGRES_URL is not set"
     return result
