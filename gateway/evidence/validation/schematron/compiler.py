@@ -3,8 +3,9 @@
 Semantics implemented (ISO/IEC 19757-3:2016, §5 and §6):
 
 * ``sch:ns`` become namespace declarations of the stylesheet.
-* ``sch:let`` at schema and pattern level are evaluated once with the document node as
-  context and handed to the rule templates as tunnel parameters; rule-level lets become local
+* ``sch:let`` at schema level become global variables (context: the document; usable in rule
+  contexts too); pattern-level lets are evaluated once with the document node as context and
+  handed to the pattern's rule templates as tunnel parameters; rule-level lets become local
   variables, all hoisted to the top of the rule in document order, so a let written after an
   assertion (LCM-ERR.sch line 87, KNOWN-DEFECTS item 6) is still in scope.
 * Each pattern is an XSLT mode. Every node of the document -- the document node, elements,
@@ -35,7 +36,7 @@ from gateway.namespaces import NS
 
 __all__ = ["COMPILER_VERSION", "RESULT_NS", "compile_expanded"]
 
-COMPILER_VERSION = "gw-sch-3"
+COMPILER_VERSION = "gw-sch-4"
 """Changes whenever the generated XSLT changes; part of the on-disk cache key."""
 RESULT_NS = "urn:x-oots-gateway:schematron-result"
 _X = f"{{{NS.XSL}}}"
@@ -164,13 +165,12 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
     _x(func, "sequence", select=_PATH_FUNCTION)
     diagnostics = {d.get("id", ""): d for d in schema.iter(f"{S}diagnostic")}
 
+    for let in _lets(schema):  # global: usable in rule contexts too; context = the document
+        _emit_variable(sheet, let)
     root_template = _x(sheet, "template", match="/")
-    for let in _lets(schema):
-        _emit_variable(root_template, let)
     _x(root_template, "variable", name=_ALL_NODES, select="(/ | //node() | //@*)")
     result = etree.SubElement(root_template, _R + "result")
     result.set("schema", label)
-    global_names = [let.get("name", "") for let in _lets(schema)]
 
     for index, pattern in enumerate(schema.iter(f"{S}pattern"), start=1):
         mode = f"gwr:p{index}"
@@ -178,9 +178,7 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
         scope = _x(result, "for-each", select=".")
         for let in _lets(pattern):
             _emit_variable(scope, let)
-        visible = list(
-            dict.fromkeys([*global_names, *(let.get("name", "") for let in _lets(pattern))])
-        )
+        visible = list(dict.fromkeys(let.get("name", "") for let in _lets(pattern)))
         apply = _x(scope, "apply-templates", select=f"${_ALL_NODES}", mode=mode)
         for name in visible:
             _x(apply, "with-param", name=name, select=f"${name}", tunnel="yes")

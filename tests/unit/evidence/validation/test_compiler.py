@@ -119,6 +119,17 @@ def test_lets_at_every_level_including_after_an_assert(tmp_path: Path) -> None:
     assert found[0].message == "total 20 in EUR over 2"
 
 
+def test_schema_let_is_usable_in_a_rule_context(tmp_path: Path) -> None:
+    found = run(
+        tmp_path,
+        """<sch:let name="free" value="0"/>
+      <sch:pattern><sch:rule context="o:line[@qty = $free]">
+        <sch:report id="FREE" test="true()">free line</sch:report>
+      </sch:rule></sch:pattern>""",
+    )
+    assert [(f.rule_id, f.location) for f in found] == [("FREE", "/o:order[1]/o:line[2]")]
+
+
 def test_abstract_patterns_and_rules(tmp_path: Path) -> None:
     found = run(
         tmp_path,
