@@ -17,6 +17,7 @@ Semantics implemented (ISO/IEC 19757-3:2016, §5 and §6):
   in messages, ``diagnostics`` references, ``id``, ``role`` and ``flag`` are carried into the
   result. Each assertion runs in ``xsl:try`` so that a dynamic XPath error in one rule becomes
   a finding instead of aborting the whole run.
+* ``sch:phase`` is not evaluated: all patterns are active (``#ALL``).
 * Files without ``queryBinding`` (DSD-ERR-S.sch, EB-ERR.sch; KNOWN-DEFECTS item 12) are compiled
   like ``xslt2``; they use only XPath 1.0 expressions, whose meaning does not change.
 
