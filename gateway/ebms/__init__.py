@@ -21,7 +21,21 @@ from gateway.ebms._model import (
     Service,
     UserMessage,
 )
+
+# These import gateway.ebms.security, which itself builds on the modules above.
+from gateway.ebms._msh import (
+    LocalIdentity,
+    Outbound,
+    PeerKeys,
+    Received,
+    accept_response,
+    error_response,
+    prepare_outbound,
+    receive,
+)
 from gateway.ebms._payloads import Payload, match_parts, open_payloads, package_payloads
+from gateway.ebms._pmode import LegMatch, PMode, ReceptionAwareness, match_inbound
+from gateway.ebms._pmode_toml import load_pmode, render_pmode
 from gateway.ebms._signal_model import (
     NriReference,
     NriTransform,
@@ -30,6 +44,14 @@ from gateway.ebms._signal_model import (
     SignalError,
     SignalMessage,
 )
+from gateway.ebms._signals import (
+    build_error_signal,
+    build_receipt,
+    check_receipt,
+    new_message_id,
+    receipt_envelope,
+    signed_references,
+)
 
 __all__ = [
     "DEFAULT_MPC",
@@ -37,32 +59,52 @@ __all__ = [
     "Capture",
     "CollaborationInfo",
     "InvalidEbmsValue",
+    "LegMatch",
+    "LocalIdentity",
     "MessageInfo",
     "MimeLimits",
     "MimePart",
     "NriReference",
     "NriTransform",
+    "Outbound",
+    "PMode",
     "ParsedEnvelope",
     "PartInfo",
     "Party",
     "PartyId",
     "Payload",
+    "PeerKeys",
     "Property",
     "PullRequest",
     "Receipt",
+    "Received",
+    "ReceptionAwareness",
     "Service",
     "SignalError",
     "SignalMessage",
     "UserMessage",
+    "accept_response",
     "build_envelope",
+    "build_error_signal",
+    "build_receipt",
+    "check_receipt",
     "compress",
     "decompress",
+    "error_response",
+    "load_pmode",
+    "match_inbound",
     "match_parts",
+    "new_message_id",
     "open_payloads",
     "pack_mime",
     "package_payloads",
     "parse_envelope",
     "parse_messaging",
+    "prepare_outbound",
     "read_capture",
+    "receipt_envelope",
+    "receive",
+    "render_pmode",
+    "signed_references",
     "unpack_mime",
 ]
