@@ -34,6 +34,7 @@ from gateway.evidence.common_services.model import (
     Service,
 )
 from gateway.evidence.common_services.slots import CsSlotReader
+from gateway.evidence.common_services.structure import check_exception_evidence_type
 from gateway.evidence.edm._regrep import add_any_slot, add_collection_slot, q, xsi_type
 from gateway.namespaces import NS, CommonServicesURI
 
@@ -120,6 +121,11 @@ def build_exception(root: etree._Element, version: CsVersion, exc: CsException) 
             "DSD:ERR:0005 needs the classification concepts the user must give",
             field="exception.user_requested_concepts",
         )
+    if is_0005 and exc.data_service_evidence_type is None:
+        raise BuildError(  # R-DSD-RESP-S013 in DSD-ERR-S
+            "DSD:ERR:0005 names the evidence type it is about",
+            field="exception.data_service_evidence_type",
+        )
     el = etree.SubElement(root, q(NS.RS, "Exception"))
     el.set(XSI_TYPE, exc.exception_type)
     el.set("severity", exc.severity)
@@ -128,6 +134,7 @@ def build_exception(root: etree._Element, version: CsVersion, exc: CsException) 
         el.set("detail", exc.detail)
     el.set("code", exc.code)
     if exc.data_service_evidence_type is not None:
+        check_exception_evidence_type(exc.data_service_evidence_type)
         payload = build_data_service_evidence_type(
             exc.data_service_evidence_type, version, "exception.data_service_evidence_type"
         )

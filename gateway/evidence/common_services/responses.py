@@ -37,6 +37,7 @@ from gateway.evidence.common_services.model import (
     Service,
 )
 from gateway.evidence.common_services.slots import CsSlotReader
+from gateway.evidence.common_services.structure import check_data_services, check_requirements
 from gateway.evidence.edm._regrep import add_any_slot, add_string_slot, child_elements, q
 from gateway.namespaces import NS, CommonServicesURI
 from gateway.xml import parse_xml
@@ -147,6 +148,12 @@ def build_response(response: Response) -> bytes:
         root = _root(response.version, CommonServicesURI.STATUS_FAILURE, _Paging())
         build_exception(root, response.version, response.exception)
     else:
+        if isinstance(response, DataServicesResponse):
+            check_data_services(response.objects, response.version)
+        else:
+            check_requirements(
+                response.objects, evidence_types=isinstance(response, EvidenceTypesResponse)
+            )
         paging = _Paging(response.total_result_count, response.start_index)
         root = _root(response.version, CommonServicesURI.STATUS_SUCCESS, paging)
         ro_list = etree.SubElement(root, q(NS.RIM, "RegistryObjectList"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import strategies as st
 
 from gateway.evidence.common_services.error_responses import CsException, ErrorResponse
@@ -40,8 +42,14 @@ words = st.text(_ALPHABET, min_size=1, max_size=24).map(str.strip).filter(bool)
 tokens = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 langs = st.sampled_from(["EN", "DE", "FR", "FI", "NL"])
 countries = st.sampled_from(["DE", "FR", "FI", "AT", "NL", "EL"])
-uris = tokens.map(lambda t: f"https://sr.oots.tech.europa.eu/test/{t}")
+uris = tokens.map(lambda t: f"https://sr.oots.tech.europa.eu/distributions/{t}")
 uuids = st.uuids().map(str)
+requirement_ids = uuids.map(lambda u: f"https://sr.oots.tech.europa.eu/requirements/{u}")
+classifications = st.builds(
+    lambda c, u: f"https://sr.oots.tech.europa.eu/evidencetypeclassifications/{c}/{u}",
+    countries,
+    uuids,
+)
 
 
 def texts(min_size: int = 0) -> st.SearchStrategy[tuple[Text, ...]]:
@@ -68,18 +76,19 @@ def jurisdictions(version: CsVersion) -> st.SearchStrategy[Jurisdiction]:
 def requirements(version: CsVersion, with_lists: bool) -> st.SearchStrategy[Requirement]:
     """Requirements with reference frameworks (and evidence type lists when asked)."""
     v2 = version is CsVersion.V2_0
-    related = st.builds(ReferenceFramework, st.sampled_from(["R1", "T2", "X6", "00", "AM1"]))
+    procedures = ["R1", "T2", "X6"] + (["00", "AM1"] if v2 else [])
+    related = st.builds(ReferenceFramework, st.sampled_from(procedures))
     frameworks = st.builds(
         ReferenceFramework,
         uuids,
         texts(),
         texts(),
-        st.lists(related, max_size=2).map(tuple),
-        st.none() | jurisdictions(version),
+        st.lists(related, min_size=1, max_size=2).map(tuple),
+        jurisdictions(version),
     )
     evidence_type = st.builds(
         EvidenceType,
-        uris,
+        classifications,
         texts(1),
         texts(),
         st.just(()) if v2 else st.lists(jurisdictions(version), max_size=2).map(tuple),
@@ -88,15 +97,15 @@ def requirements(version: CsVersion, with_lists: bool) -> st.SearchStrategy[Requ
         EvidenceTypeList,
         uuids,
         texts(),
-        st.lists(evidence_type, max_size=3).map(tuple),
+        st.lists(evidence_type, min_size=1, max_size=3).map(tuple),
         st.lists(jurisdictions(version), max_size=2).map(tuple) if v2 else st.just(()),
     )
     return st.builds(
         Requirement,
-        uris,
+        requirement_ids,
         texts(1),
         texts() if v2 else st.just(()),
-        st.lists(frameworks, max_size=3).map(tuple),
+        st.lists(frameworks, min_size=1, max_size=3).map(tuple),
         st.lists(etl, min_size=1, max_size=2).map(tuple) if with_lists else st.just(()),
     )
 
@@ -111,23 +120,30 @@ def concepts(with_values: bool) -> st.SearchStrategy[InformationConcept]:
     return st.builds(
         InformationConcept,
         st.builds(Identifier, uuids),
-        st.none() | st.just("Codelist"),
+        st.just("Codelist") if with_values else st.none() | st.just("Codelist"),
         st.none() | uris,
         texts(),
         supported if with_values else st.none(),
     )
 
 
-def data_services(version: CsVersion) -> st.SearchStrategy[DataServiceEvidenceType]:
-    """Data service evidence types with access services."""
+def _distribution(v2: bool) -> st.SearchStrategy[Distribution]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Distribution:
+        fmt = draw(st.sampled_from(["application/pdf", "application/xml"]))
+        conforms = draw(uris) if fmt == "application/xml" else draw(st.none() | uris)
+        transformation = None if v2 or conforms is None else draw(st.none() | uris)
+        languages = tuple(draw(st.lists(langs, max_size=2))) if v2 else ()
+        return Distribution(fmt, conforms, transformation, languages)
+
+    return build()
+
+
+def data_services(
+    version: CsVersion, *, bare: bool = False
+) -> st.SearchStrategy[DataServiceEvidenceType]:
+    """Data service evidence types (``bare``: the DSD:ERR:0005 form, no access services)."""
     v2 = version is CsVersion.V2_0
-    distribution = st.builds(
-        Distribution,
-        st.sampled_from(["application/pdf", "application/xml"]),
-        st.none() | uris,
-        st.none() if v2 else st.none() | uris,
-        st.lists(langs, max_size=2).map(tuple) if v2 else st.just(()),
-    )
     publisher = st.builds(
         Publisher,
         st.builds(Identifier, tokens, st.just("urn:cef.eu:names:identifier:EAS:9930")),
@@ -135,13 +151,13 @@ def data_services(version: CsVersion) -> st.SearchStrategy[DataServiceEvidenceTy
         st.builds(Address, countries, st.none() | words),
         jurisdictions(version),
         texts() if v2 else st.just(()),
-        st.lists(concepts(True), max_size=2).map(tuple),
+        st.lists(concepts(True), min_size=1, max_size=2).map(tuple),
     )
     access = st.builds(
         AccessService,
         st.builds(Identifier, tokens, st.just("urn:cef.eu:names:identifier:EAS:0060")),
         st.lists(
-            st.sampled_from(["oots-edm:v1.0", "oots-edm:v2.0"]),
+            st.sampled_from(["oots-edm:v1.0", "oots-edm:v2.0"] if v2 else ["oots-edm:v1.0"]),
             min_size=1,
             max_size=2 if v2 else 1,
             unique=True,
@@ -152,23 +168,26 @@ def data_services(version: CsVersion) -> st.SearchStrategy[DataServiceEvidenceTy
     determination = st.builds(
         JurisdictionDetermination, uuids, texts(1), st.sampled_from(["LAU", "NUTS1", "Country"])
     )
+    typed_concepts = concepts(False).map(lambda c: c if c.type else replace(c, type="Codelist"))
     return st.builds(
         DataServiceEvidenceType,
         uuids,
-        uris,
+        classifications,
         texts(1),
-        st.lists(distribution, min_size=1, max_size=3).map(tuple),
+        st.lists(_distribution(v2), min_size=1, max_size=3).map(tuple),
         texts(),
-        st.lists(access, max_size=2).map(tuple),
+        st.just(()) if bare else st.lists(access, min_size=1, max_size=2).map(tuple),
         st.none() | st.sampled_from(["Low", "Substantial", "High"]),
-        st.none() if v2 else st.none() | determination,
-        st.lists(concepts(False), max_size=2).map(tuple),
+        st.none() if v2 or bare else st.none() | determination,
+        st.just(()) if bare else st.lists(typed_concepts, max_size=1).map(tuple),
     )
 
 
-def _objects(items: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[tuple[str, object], ...]]:
+def _objects(
+    items: st.SearchStrategy[object], max_size: int = 3
+) -> st.SearchStrategy[tuple[tuple[str, object], ...]]:
     return st.lists(
-        st.tuples(uuids.map(lambda u: f"urn:uuid:{u}"), items), min_size=1, max_size=3
+        st.tuples(uuids.map(lambda u: f"urn:uuid:{u}"), items), min_size=1, max_size=max_size
     ).map(tuple)
 
 
@@ -177,25 +196,15 @@ def errors(version: CsVersion) -> st.SearchStrategy[ErrorResponse]:
     codes = [c for c in [*EbErrorCode, *DsdErrorCode] if c is not DsdErrorCode.ADDITIONAL_INPUT]
     if version is CsVersion.V2_0:
         codes.remove(EbErrorCode.INVALID_JURISDICTION_LEVEL)
-    plain = st.builds(
-        lambda code, detail: CsException.for_code(code, detail),
-        st.sampled_from(codes),
-        st.none() | words,
-    )
+    plain = st.builds(CsException.for_code, st.sampled_from(codes), st.none() | words)
     extra = st.builds(
-        lambda detail, dset, cs: CsException.for_code(
-            DsdErrorCode.ADDITIONAL_INPUT, detail
-        ).__class__(
-            code=DsdErrorCode.ADDITIONAL_INPUT.value,
-            exception_type=DsdErrorCode.ADDITIONAL_INPUT.exception_type,
-            message=DsdErrorCode.ADDITIONAL_INPUT.message,
-            severity=CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT).severity,
-            detail=detail,
+        lambda detail, dset, cs: replace(
+            CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT, detail),
             data_service_evidence_type=dset,
             user_requested_concepts=cs,
         ),
         st.none() | words,
-        st.none() | data_services(version),
+        data_services(version, bare=True),
         st.lists(concepts(False), min_size=1, max_size=2).map(tuple),
     )
     return st.builds(ErrorResponse, st.just(version), plain | extra)
@@ -203,9 +212,12 @@ def errors(version: CsVersion) -> st.SearchStrategy[ErrorResponse]:
 
 def responses(version: CsVersion) -> st.SearchStrategy[Response]:
     """Any valid EB/DSD answer of ``version``."""
+    dsd_max = 3 if version is CsVersion.V2_0 else 1  # R-DSD-RESP-S0015 (v1.0)
     return st.one_of(
         st.builds(RequirementsResponse, st.just(version), _objects(requirements(version, False))),
         st.builds(EvidenceTypesResponse, st.just(version), _objects(requirements(version, True))),
-        st.builds(DataServicesResponse, st.just(version), _objects(data_services(version))),
+        st.builds(
+            DataServicesResponse, st.just(version), _objects(data_services(version), dsd_max)
+        ),
         errors(version),
     )

@@ -12,6 +12,8 @@ from gateway.evidence.common_services.error_responses import ErrorResponse
 from gateway.evidence.common_services.errors import BuildError, ResponseRejected
 from gateway.evidence.common_services.model import (
     CsVersion,
+    DataServiceEvidenceType,
+    Distribution,
     Identifier,
     InformationConcept,
     Jurisdiction,
@@ -92,7 +94,13 @@ def test_v2_error_built_parsed_and_answered(settings: Settings) -> None:
         descriptions=(Text("Federal state of the register", "EN"),),
         supported_value=SupportedValue(ValueKind.STRING, ("DE-NW", "DE-BY")),
     )
-    request = AdditionalInputRequest(CsVersion.V2_0, concepts=(concept,))
+    evidence_type = DataServiceEvidenceType(
+        identifier="41170824-15d9-4c16-984e-63b75b937b8c",
+        classification="https://sr.acc.oots.tech.ec.europa.eu/evidencetypeclassifications/DE/x",
+        titles=(Text("Register extract", "EN"),),
+        distributions=(Distribution("application/pdf", languages=("DE",)),),
+    )
+    request = AdditionalInputRequest(CsVersion.V2_0, (concept,), evidence_type)
     data = build_response(request.to_error(detail="UserRequestedClassificationConcepts"))
     report = Validator.from_settings(settings).validate(data)
     assert report.kind is MessageKind.DSD_ERROR_RESPONSE and report.valid, report.findings

@@ -41,8 +41,8 @@ def test_random_responses_round_trip(version: CsVersion) -> None:
         report = _VALIDATOR[0].validate(data)
         xsd = [f for f in report.findings if f.source == "xsd"]
         assert not xsd, xsd
-        if version is CsVersion.V2_0:
-            assert report.valid, report.findings
+        # v1.0: XSD + official Schematron; v2.0: RegRep XSD layer (no official rules in kit)
+        assert report.valid, [f for f in report.findings if f.severity.fails]
 
     check()
 
