@@ -11,11 +11,16 @@ from gateway.ebms import (
     AgreementRef,
     CollaborationInfo,
     MessageInfo,
+    NriReference,
+    NriTransform,
     Party,
     PartyId,
     Payload,
     Property,
+    Receipt,
     Service,
+    SignalError,
+    SignalMessage,
     UserMessage,
     build_envelope,
     open_payloads,
@@ -24,6 +29,10 @@ from gateway.ebms import (
     parse_envelope,
     unpack_mime,
 )
+from gateway.errors import EbmsErrorCode, GatewayError
+from gateway.namespaces import Algorithm
+
+from ._support import oots_request
 
 # XML 1.0 character data without surrounding whitespace (models refuse padding).
 _xml_char = st.characters(
@@ -87,3 +96,55 @@ def test_build_pack_unpack_parse_round_trip(data: st.DataObject, compress: bool)
     assert parsed.user_message == message
     opened = open_payloads(message, attachments)
     assert opened == tuple(payloads)
+
+
+_signal_errors = st.builds(
+    lambda code, ref, desc: SignalError.for_code(code, ref_to_message_in_error=ref,
+                                                 description=desc),
+    st.sampled_from(list(EbmsErrorCode)), st.none() | _msg_id, st.none() | _text)
+_nri = st.builds(
+    NriReference, st.one_of(_msg_id.map(lambda m: f"cid:{m}"), _token.map(lambda t: f"#{t}")),
+    st.sampled_from([Algorithm.SHA256.value, Algorithm.SHA512.value]),
+    st.binary(min_size=32, max_size=64),
+    st.lists(st.builds(NriTransform, st.sampled_from([Algorithm.EXC_C14N.value,
+                                                      Algorithm.SWA_CONTENT_SIGNATURE.value]),
+                       st.none() | st.lists(_token.filter(lambda t: ":" not in t and "/" not in t),
+                                            max_size=3).map(tuple)),
+             max_size=2).map(tuple))
+
+
+@settings(max_examples=100, deadline=None)
+@given(info=st.builds(MessageInfo, _msg_id, _timestamp, st.none() | _msg_id),
+       refs=st.lists(_nri, min_size=1, max_size=5), errors=st.lists(_signal_errors, max_size=3))
+def test_signal_round_trip(info: MessageInfo, refs: list[NriReference],
+                           errors: list[SignalError]) -> None:
+    signal = SignalMessage(info, receipt=Receipt(tuple(refs)), errors=tuple(errors))
+    assert parse_envelope(build_envelope(signal)).signal_message == signal
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_mutated_packages_fail_only_with_gateway_errors(data: st.DataObject) -> None:
+    """Flipped, cut or inserted bytes anywhere: either parsed, or refused with an EBMS code."""
+    infos, parts = package_payloads([Payload("p@x", b"<a>payload</a>" * 20, "application/xml")],
+                                    compress_parts=True)
+    message = oots_request(payloads=infos)
+    ctype, body = pack_mime(build_envelope(message), parts, boundary="BOUNDARY")
+    buf = bytearray(body)
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(buf) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            buf[pos] ^= data.draw(st.integers(1, 255))
+        elif action == "cut":
+            del buf[pos: pos + data.draw(st.integers(1, 200))]
+        else:
+            buf[pos:pos] = data.draw(st.sampled_from(
+                [b"\r\n--BOUNDARY\r\n", b"\r\n\r\n", b"<", b"--", b"\x00", b"\r\n--BOUNDARY--"]))
+    try:
+        envelope, attachments = unpack_mime(ctype, bytes(buf))
+        parsed = parse_envelope(envelope)
+        if parsed.user_message is not None:
+            open_payloads(parsed.user_message, attachments)
+    except GatewayError as exc:
+        assert exc.code.startswith(("EBMS:", "GW:"))
