@@ -21,20 +21,31 @@ from gateway.store.errors import MessageNotFound, StoreError, StoreUnavailable
 from gateway.store.records import MessageRecord
 from gateway.store.schema import blobs, messages
 
-__all__ = ["insert_ignoring_conflicts", "load_blob", "load_row", "put_blob", "transaction"]
+__all__ = [
+    "READ_ONLY",
+    "insert_ignoring_conflicts", "load_blob", "load_row", "put_blob", "transaction"]
+
+
+READ_ONLY = "oots_read_only"
+"""Execution option marking a read-only transaction (SQLite: plain deferred ``BEGIN``)."""
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
+def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Connection]:
     """One transaction; commits on success, rolls back on any exception.
 
     Connection-level failures (server down, network cut, lock timeout) become
     :class:`StoreUnavailable` (retry later); any other SQLAlchemy error is a
     :class:`StoreError` (a constraint, a bad value: our bug). The cause is kept.
+    ``read_only`` transactions on SQLite do not take the write lock (WAL snapshot reads),
+    so metrics scrapes and listings never wait for, or block, writers.
     """
     try:
-        with engine.begin() as conn:
-            yield conn
+        with engine.connect() as conn:
+            if read_only:
+                conn = conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield conn
     except (OperationalError, InterfaceError, DisconnectionError) as exc:
         raise StoreUnavailable(f"database unavailable: {type(exc).__name__}") from exc
     except SQLAlchemyError as exc:

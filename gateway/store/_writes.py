@@ -53,7 +53,7 @@ class StoreWrites(StoreReads):
                 return Stored(record=load_row(conn, pk), duplicate=False, receipt=receipt)
         except _Duplicate:
             pass  # rolled back: the duplicate wrote nothing, not even its blobs
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             row = (
                 conn.execute(
                     select(messages).where(

@@ -4,7 +4,8 @@ SQLite: WAL journal, ``synchronous=FULL`` (a committed message survives a power
 cut, not just a process kill), a busy timeout, foreign keys on, and every
 transaction opened with ``BEGIN IMMEDIATE`` so that read-then-write sequences in
 one transaction are serialised (pysqlite's own implicit BEGIN would start
-transactions late and let two writers read the same state).
+transactions late and let two writers read the same state). Read-only
+transactions use a plain ``BEGIN`` (a WAL snapshot, no write lock).
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def _sqlite_engine(parsed: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only transactions (gateway.store._sql.READ_ONLY) read a WAL snapshot
+        # without the write lock; everything else takes the write lock up front.
+        read_only = conn.get_execution_options().get("oots_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

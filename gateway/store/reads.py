@@ -26,17 +26,17 @@ class StoreReads:
 
     def ping(self) -> None:
         """Raise :class:`~gateway.store.errors.StoreUnavailable` unless the database answers."""
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             conn.execute(text("SELECT 1"))
 
     def get(self, pk: int) -> MessageRecord:
         """The message with primary key ``pk``."""
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return load_row(conn, pk)
 
     def find(self, direction: Direction, message_id: str) -> MessageRecord:
         """The message with ebMS ``message_id`` in ``direction``."""
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             row = (
                 conn.execute(
                     select(messages).where(
@@ -64,7 +64,7 @@ class StoreReads:
             stmt = stmt.where(messages.c.direction == direction.value)
         if state is not None:
             stmt = stmt.where(messages.c.state == state.value)
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return [MessageRecord.from_row(r) for r in conn.execute(stmt).mappings()]
 
     def events(self, pk: int) -> list[MessageEvent]:
@@ -74,7 +74,7 @@ class StoreReads:
             .where(message_events.c.message_pk == pk)
             .order_by(message_events.c.id)
         )
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return [
                 MessageEvent(
                     at=r["at"],
@@ -89,19 +89,19 @@ class StoreReads:
 
     def blob(self, digest: str) -> bytes:
         """Raw bytes (a message or a receipt) by SHA-256 hex digest."""
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return load_blob(conn, digest)
 
     def has_blob(self, digest: str) -> bool:
         """True when bytes with this SHA-256 hex digest are stored."""
         stmt = select(func.count()).select_from(blobs).where(blobs.c.sha256 == digest)
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return bool(conn.execute(stmt).scalar_one())
 
     def rejections(self, *, limit: int = 50) -> list[Rejection]:
         """Refused inbound messages, newest first."""
         stmt = select(rejections).order_by(rejections.c.id.desc()).limit(limit)
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return [
                 Rejection(
                     pk=int(r["id"]),
@@ -119,7 +119,7 @@ class StoreReads:
         stmt = select(messages.c.direction, messages.c.state, func.count()).group_by(
             messages.c.direction, messages.c.state
         )
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return {(Direction(d), MessageState(s)): int(n) for d, s, n in conn.execute(stmt).all()}
 
     def retries_total(self) -> int:
@@ -133,5 +133,5 @@ class StoreReads:
             message_events.c.from_state == MessageState.SENT.value,
             message_events.c.to_state == MessageState.SENT.value,
         )
-        with transaction(self._engine) as conn:
+        with transaction(self._engine, read_only=True) as conn:
             return int(conn.execute(stmt).scalar_one())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -49,6 +50,7 @@ def create_app(
     clock: Clock = _utc_now,
 ) -> FastAPI:
     """Build the ASGI app; opens and migrates the store unless one is given."""
+    owns_store = store is None
     if store is None:
         store = MessageStore.open(settings.effective_database_url)
     checks = (
@@ -57,7 +59,16 @@ def create_app(
         else [database_check(store), schema_kits_check(settings)]
     )
     metrics = GatewayMetrics(store)
+    opened = store
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_store:
+            opened.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="OOTS gateway (DE)",
         version=__version__,
         docs_url=None,

@@ -49,6 +49,11 @@ def register(sub: Any) -> None:
     show = msub.add_parser("show", help="one message with its history")
     show.add_argument("key", help="store pk (a number) or ebMS MessageId")
     show.add_argument("--direction", choices=sorted(_DIRECTIONS), help="for a MessageId")
+    show.add_argument(
+        "--raw",
+        choices=["message", "receipt"],
+        help="write the stored bytes of the message or its receipt to stdout instead",
+    )
     _format_option(show)
     show.set_defaults(func=_show)
     retry = msub.add_parser("retry", help="retry a failed message")
@@ -156,6 +161,14 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     try:
         record = _lookup(store, args.key, args.direction)
         events = store.events(record.pk)
+        if args.raw:
+            digest = record.raw_sha256 if args.raw == "message" else record.receipt_sha256
+            if digest is None:
+                raise MessageNotFound(f"message {record.pk} has no receipt")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(store.blob(digest))
+            sys.stdout.buffer.flush()
+            return 0
     finally:
         store.close()
     if args.format == "json":

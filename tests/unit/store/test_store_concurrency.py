@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -71,3 +72,15 @@ def test_concurrent_workers_claim_each_message_once(store: MessageStore) -> None
     assert Counter(claimed).most_common(1)[0][1] == 1  # nobody claimed a message twice
     assert len(claimed) == total
     assert all(r.attempts == 1 and r.state is MessageState.SENT for r in store.list_messages())
+
+
+def test_reads_do_not_wait_for_a_writer(store: MessageStore) -> None:
+    """Listings and metrics read a snapshot; they never queue behind the write lock."""
+    store.enqueue_outbound(Envelope("r@de"), raw=b"r", endpoint_url="u", now=T0)
+    with store.engine.begin() as writer:  # holds the write lock (SQLite: BEGIN IMMEDIATE)
+        writer.execute(messages.update().values(last_error="being written"))
+        started = time.monotonic()
+        assert [r.message_id for r in store.list_messages()] == ["r@de"]
+        assert store.counts() == {(Direction.OUTBOUND, MessageState.QUEUED): 1}
+        assert store.get(store.list_messages()[0].pk).last_error is None  # not yet committed
+        assert time.monotonic() - started < 5

@@ -76,6 +76,14 @@ def test_show_by_message_id_with_history(db: str, capsys: pytest.CaptureFixture[
     assert "req-1@nl" in out and "history:" in out
 
 
+def test_show_raw_bytes(db: str, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["messages", "show", "req-1@nl", "--raw", "message"]) == 0
+    assert capfdbinary.readouterr().out == b"<req/>"
+    assert main(["messages", "show", "req-1@nl", "--raw", "receipt"]) == 0
+    assert capfdbinary.readouterr().out == b"<r/>"
+    assert main(["messages", "show", "resp-2@de", "--raw", "receipt"]) == 2
+
+
 def test_retry_failed_message(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["messages", "retry", "resp-1@de"]) == 0
     assert "is queued" in capsys.readouterr().out
