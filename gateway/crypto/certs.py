@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,10 +28,19 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=512)
+def _parse_der(data: bytes) -> x509.Certificate:
+    return x509.load_der_x509_certificate(data)
+
+
 def certificate_from_der(data: bytes) -> x509.Certificate:
-    """One DER certificate; raise :class:`CryptoFailure` when it does not parse."""
+    """One DER certificate; raise :class:`CryptoFailure` when it does not parse.
+
+    Parsed certificates are immutable and memoised by their DER bytes (peers send the
+    same few certificates in every message).
+    """
     try:
-        return x509.load_der_x509_certificate(data)
+        return _parse_der(data)
     except ValueError as exc:
         raise CryptoFailure(f"not a DER X.509 certificate: {exc}") from exc
 

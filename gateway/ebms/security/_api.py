@@ -37,7 +37,15 @@ from lxml import etree
 
 from gateway.crypto import CryptoFailure, UnsupportedAlgorithm
 from gateway.ebms._mime import MimePart
-from gateway.ebms.security._dom import SoapParts, children, index_ids, new_id, qname, soap_parts
+from gateway.ebms.security._dom import (
+    SoapParts,
+    children,
+    first_child,
+    index_ids,
+    new_id,
+    qname,
+    soap_parts,
+)
 from gateway.ebms.security._dsig import (
     AttachmentContent,
     CheckedReference,
@@ -47,7 +55,7 @@ from gateway.ebms.security._dsig import (
     precheck,
 )
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail, policy_for
-from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info, tokens_in
+from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info
 from gateway.ebms.security._trust import (
     DecryptionIdentity,
     KeyPurpose,
@@ -210,18 +218,17 @@ def _verify(
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                    f"expected one ds:Signature in wsse:Security, found {len(signatures)}")
     signature = signatures[0]
-    precheck(signature, policy)
-    known = [t.certificate for t in tokens_in(parts.security)]
-    if expected_peer is not None:
-        known = [*expected_peer.certificates, *known]
-    token = resolve_key_info(children(signature, NS.DS, "KeyInfo")[0]
-                             if children(signature, NS.DS, "KeyInfo") else None, ids, known)
+    signed_info = precheck(signature, policy)
+    known = list(expected_peer.certificates) if expected_peer is not None else []
+    token = resolve_key_info(first_child(signature, NS.DS, "KeyInfo"), ids, known,
+                             parts.security)
     trust.validate(token.certificate, intermediates=token.intermediates, now=now,
                    purpose=KeyPurpose.SIGNING)
     if expected_peer is not None:
         expected_peer.check(token.certificate)
     try:
-        checked = check_signature(signature, token.certificate.public_key(), ids, content, policy)
+        checked = check_signature(signature, token.certificate.public_key(), ids, content, policy,
+                                  prechecked=signed_info)
     except CryptoFailure as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
     _expect_exactly(parts, checked, set(content))

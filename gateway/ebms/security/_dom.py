@@ -47,21 +47,19 @@ def new_id(prefix: str) -> str:
 
 def children(element: etree._Element, ns: str, local: str) -> list[etree._Element]:
     """Direct element children named ``{ns}local``."""
-    tag = qname(ns, local)
-    return [c for c in element if isinstance(c.tag, str) and c.tag == tag]
+    return list(element.iterchildren(f"{{{ns}}}{local}"))
 
 
 def first_child(element: etree._Element, ns: str, local: str) -> etree._Element | None:
     """The first direct child ``{ns}local`` or None."""
-    found = children(element, ns, local)
-    return found[0] if found else None
+    return next(element.iterchildren(f"{{{ns}}}{local}"), None)
 
 
 def b64decode(text: str | None, what: str) -> bytes:
     """Strict base64 of element text (whitespace allowed); EBMS:0101 on garbage."""
     cleaned = "".join((text or "").split())
     try:
-        return base64.b64decode(cleaned, validate=True)
+        return binascii.a2b_base64(cleaned, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"{what} is not valid base64") from exc
 
@@ -71,12 +69,19 @@ def b64encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+_WITH_ID = etree.XPath(
+    "//*[@wsu:Id or @Id or @ID or @id]", namespaces={"wsu": NS.WSU}
+)
+"""A constant expression (no message data is ever put into an XPath)."""
+
+
 def index_ids(root: etree._Element) -> dict[str, etree._Element]:
     """Map every id value to its element; refuse a value that occurs twice."""
     index: dict[str, etree._Element] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    found = _WITH_ID(root)
+    assert isinstance(found, list)
+    for element in found:
+        assert isinstance(element, etree._Element)
         for attr in ID_ATTRIBUTES:
             value = element.get(attr)
             if value is None:

@@ -54,7 +54,8 @@ class SignedReference:
     digest_method: str
     digest_value: bytes
     element: bytes = b""
-    """The ``ds:Reference`` element, exclusive-canonicalized, to copy into a receipt."""
+    """The ``ds:Reference`` element as received (serialized with its namespace
+    declarations), so a receipt's NRI can repeat it exactly, PrefixLists included."""
 
     @property
     def digest_value_b64(self) -> str:
@@ -189,9 +190,13 @@ def check_reference(
     ids: Mapping[str, etree._Element],
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
+    shape: tuple[str, tuple[str, ...], str] | None = None,
 ) -> CheckedReference:
-    """Resolve one reference, apply its transform, compare its digest (EBMS:0101)."""
-    uri, algos, digest_uri = _shape(ref, policy)
+    """Resolve one reference, apply its transform, compare its digest (EBMS:0101).
+
+    ``shape`` is what :func:`precheck` already established for this reference.
+    """
+    uri, algos, digest_uri = shape if shape is not None else _shape(ref, policy)
     value_el = first_child(ref, NS.DS, "DigestValue")
     expected = b64decode(value_el.text if value_el is not None else None, "DigestValue")
     target: etree._Element | None = None
@@ -213,12 +218,14 @@ def check_reference(
     actual = _digest(policy, digest_uri, data)
     if not hmac.compare_digest(actual, expected):
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"digest of reference {uri} does not match")
-    signed = SignedReference(uri, algos, digest_uri, expected, exc_c14n(ref))
+    signed = SignedReference(uri, algos, digest_uri, expected, etree.tostring(ref))
     return CheckedReference(signed, target, content_id)
 
 
 def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> etree._Element:
-    """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto."""
+    """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto.
+
+    Returns the SignedInfo element."""
     infos = children(signature, NS.DS, "SignedInfo")
     if len(infos) != 1:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
@@ -237,16 +244,20 @@ def check_signature(
     ids: Mapping[str, etree._Element],
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
+    *,
+    prechecked: etree._Element | None = None,
 ) -> tuple[CheckedReference, ...]:
     """Verify the SignatureValue with ``public_key`` and every reference's digest.
 
-    Algorithms are checked against ``policy`` first (EBMS:0103); a bad signature,
-    digest or unresolvable reference raises EBMS:0101.
+    Algorithms are checked against ``policy`` first (EBMS:0103; skipped when the caller
+    passes the SignedInfo :func:`precheck` returned); a bad signature, digest or
+    unresolvable reference raises EBMS:0101.
     """
-    si = precheck(signature, policy)
+    si = prechecked if prechecked is not None else precheck(signature, policy)
+    refs = children(si, NS.DS, "Reference")
+    shapes = [_shape(ref, policy) for ref in refs] if prechecked is None else [None] * len(refs)
     c14n_el = first_child(si, NS.DS, "CanonicalizationMethod")
     sig_uri = _algorithm(si, "SignatureMethod")[0] or ""
-    refs = children(si, NS.DS, "Reference")
     value_el = first_child(signature, NS.DS, "SignatureValue")
     value = b64decode(value_el.text if value_el is not None else None, "SignatureValue")
     data = exc_c14n(si, inclusive_prefixes(c14n_el))
@@ -259,4 +270,7 @@ def check_signature(
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, exc.message) from exc
     except CryptoFailure as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
-    return tuple(check_reference(ref, ids, attachments, policy) for ref in refs)
+    return tuple(
+        check_reference(ref, ids, attachments, policy, shape)
+        for ref, shape in zip(refs, shapes, strict=True)
+    )

@@ -152,12 +152,25 @@ def _issuer_serial(x509data: etree._Element, known: Sequence[x509.Certificate]) 
                detail=f"issuer={name.strip()} serial={serial}")
 
 
+def _direct(key_info: etree._Element) -> bool:
+    """True when the KeyInfo carries or points at its certificate (no lookup needed)."""
+    str_el = first_child(key_info, NS.WSSE, "SecurityTokenReference")
+    return str_el is not None and first_child(str_el, NS.WSSE, "Reference") is not None
+
+
 def resolve_key_info(
     key_info: etree._Element | None,
     ids: Mapping[str, etree._Element],
     known: Sequence[x509.Certificate],
+    security: etree._Element | None = None,
 ) -> ResolvedToken:
-    """The certificate named by a ``ds:KeyInfo`` (or ``xenc:RecipientKeyInfo``)."""
+    """The certificate named by a ``ds:KeyInfo`` (or ``xenc:RecipientKeyInfo``).
+
+    SKI / IssuerSerial references are matched against ``known`` and, when
+    ``security`` is given, the header's own BinarySecurityTokens.
+    """
+    if security is not None and key_info is not None and not _direct(key_info):
+        known = [*known, *(t.certificate for t in tokens_in(security))]
     if key_info is None:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "the signature has no ds:KeyInfo")
     x509data = first_child(key_info, NS.DS, "X509Data")

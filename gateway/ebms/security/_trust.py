@@ -18,6 +18,7 @@ The PMode's expected peer is checked separately with a :class:`PeerCertificateMa
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -158,6 +159,16 @@ def _may_issue(cert: x509.Certificate) -> bool:
     return ku.key_cert_sign
 
 
+@functools.lru_cache(maxsize=1024)
+def _issued_by(child: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer``'s key signed ``child`` (memoised: a pure function of both DERs)."""
+    try:
+        child.verify_directly_issued_by(issuer)
+    except Exception:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class AnchoredChain:
     """The certificate chains to one of ``anchors``; validity at ``now`` on every link.
@@ -187,9 +198,7 @@ class AnchoredChain:
             for issuer in (*self.anchors, *pool):
                 if issuer.subject != current.issuer or not _may_issue(issuer):
                     continue
-                try:
-                    current.verify_directly_issued_by(issuer)
-                except Exception:  # noqa: S112 - not this issuer: try the next candidate
+                if not _issued_by(current, issuer):
                     continue
                 _valid_at(issuer, now)
                 if issuer in self.anchors:

@@ -35,7 +35,7 @@ from lxml import etree
 from gateway.crypto import CryptoFailure, decrepit, primitives
 from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail
-from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info, tokens_in
+from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info
 from gateway.ebms.security._trust import DecryptionIdentity
 from gateway.errors import EbmsErrorCode
 from gateway.namespaces import NS, Algorithm, WssURI
@@ -198,8 +198,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
     am = first_child(key_info, NS.XENC, "AgreementMethod") if key_info is not None else None
     ref_info = first_child(am, NS.XENC, "RecipientKeyInfo") if am is not None else key_info
     ours = [cert for cert, _ in identity.pairs()]
-    known = ours + [t.certificate for t in tokens_in(security)]
-    recipient = resolve_key_info(ref_info, ids, known).certificate
+    recipient = resolve_key_info(ref_info, ids, ours, security).certificate
     keys = [key for cert, key in identity.pairs() if cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")

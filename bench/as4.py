@@ -1,0 +1,223 @@
+"""AS4 WS-Security benchmark: sign+encrypt and decrypt+verify against the raw primitives.
+
+For each profile (eDelivery AS4 1.15: RSA-3072 signing, RSA-OAEP, AES-128-GCM; 2.0:
+Ed25519, X25519 + HKDF + AES key wrap, AES-128-GCM) and payload size (1 KB, 100 KB,
+10 MB, one incompressible attachment), measure in the same run:
+
+- ``secure_message`` (sign Messaging, Body and the attachment; encrypt the attachment)
+  and ``open_message`` (decrypt, verify, trust policy, reference-set check);
+- the raw work those calls cannot avoid, done directly with ``cryptography`` on the same
+  bytes: SHA-256 of the payload, one signature over a SignedInfo-sized input, AES-GCM
+  of the payload and the key transport / agreement (and the mirror image for receiving).
+
+``ratio`` = time(ours) / time(raw) (equivalently raw msg/s over our msg/s); the target
+is ratio <= 3 at 100 KB. Test keys come from the scripted test PKI (``mocks.pki``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes, keywrap
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa, x25519
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from gateway.ebms import (
+    CollaborationInfo,
+    MessageInfo,
+    MimePart,
+    Party,
+    PartyId,
+    Service,
+    UserMessage,
+    build_envelope,
+)
+from gateway.ebms._model import PartInfo, Property
+from gateway.ebms.security import (
+    DecryptionIdentity,
+    ExpectedPeer,
+    SecurityProfile,
+    SigningIdentity,
+    open_message,
+    secure_message,
+    standard_trust,
+)
+from gateway.settings import Settings
+from mocks.pki import TestPki, ensure_pki
+
+SIZES = {"1KB": 1024, "100KB": 100 * 1024, "10MB": 10 * 1024 * 1024}
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+_OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+_NAMES = {
+    SecurityProfile.EDELIVERY_AS4_1_15: ("rsa-sign", "rsa-enc"),
+    SecurityProfile.EDELIVERY_AS4_2_0: ("ed25519", "x25519"),
+}
+
+
+def _timed_together(fns: list[Callable[[], object]], *, budget: float,
+                    min_rounds: int = 3) -> list[float]:
+    """Best (minimum) seconds per call of each function, measured round-robin.
+
+    Interleaving and the minimum keep our code and the raw primitives under the same
+    machine conditions (shared CI runners are noisy; the minimum is the CPU cost).
+    """
+    for fn in fns:
+        fn()  # warm-up
+    best = [float("inf")] * len(fns)
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < min_rounds or (time.perf_counter() - start < budget and rounds < 200):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
+        rounds += 1
+    return best
+
+
+def _message(size: int) -> tuple[bytes, tuple[MimePart, ...]]:
+    cid = "payload@bench.oots"
+    party = "urn:oasis:names:tc:ebcore:partyid-type:unregistered:oots"
+    message = UserMessage(
+        message_info=MessageInfo("bench-1@de.oots", NOW),
+        from_party=Party((PartyId("DE-OOTS-GW", party),), "http://sdg.europa.eu/edelivery/gateway"),
+        to_party=Party((PartyId("NL-OOTS-AP", party),), "http://sdg.europa.eu/edelivery/gateway"),
+        collaboration_info=CollaborationInfo(
+            Service("QueryManager", "urn:oasis:names:tc:ebcore:ebrs:ebms:binding:1.0"),
+            "ExecuteQueryRequest", "bench-conv"),
+        payloads=(PartInfo(f"cid:{cid}", (Property("MimeType", "application/pdf"),)),),
+    )
+    return build_envelope(message), (MimePart(cid, "application/pdf", os.urandom(size)),)
+
+
+def _raw(profile: SecurityProfile, sign_key: Any, enc_key: Any,
+         payload: bytes) -> tuple[Callable[[], object], Callable[[], object]]:
+    signed_info = os.urandom(900)  # a SignedInfo with three references is ~900 bytes
+    cek = os.urandom(16)
+    iv = os.urandom(12)
+    aes = AESGCM(cek)
+    sealed = iv + aes.encrypt(iv, payload, None)
+    signature = sign_key.sign(signed_info, padding.PKCS1v15(), hashes.SHA256()) if isinstance(
+        sign_key, rsa.RSAPrivateKey) else sign_key.sign(signed_info)
+
+    def digest() -> bytes:
+        h = hashes.Hash(hashes.SHA256())
+        h.update(payload)
+        return h.finalize()
+
+    def sign() -> bytes:
+        if isinstance(sign_key, rsa.RSAPrivateKey):
+            return sign_key.sign(signed_info, padding.PKCS1v15(), hashes.SHA256())
+        assert isinstance(sign_key, ed25519.Ed25519PrivateKey)
+        return sign_key.sign(signed_info)
+
+    def verify() -> None:
+        public = sign_key.public_key()
+        if isinstance(public, rsa.RSAPublicKey):
+            public.verify(signature, signed_info, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            public.verify(signature, signed_info)
+
+    salt = os.urandom(32)
+
+    def kek(private: x25519.X25519PrivateKey, public: x25519.X25519PublicKey) -> bytes:
+        return HKDF(hashes.SHA256(), 16, salt, b"info").derive(private.exchange(public))
+
+    if profile is SecurityProfile.EDELIVERY_AS4_1_15:
+        wrapped = enc_key.public_key().encrypt(cek, _OAEP)
+
+        def send_keys() -> object:
+            return enc_key.public_key().encrypt(cek, _OAEP)
+
+        def receive_keys() -> object:
+            return enc_key.decrypt(wrapped, _OAEP)
+    else:
+        eph = x25519.X25519PrivateKey.generate()
+        wrapped_x = keywrap.aes_key_wrap(kek(eph, enc_key.public_key()), cek)
+
+        def send_keys() -> object:
+            e = x25519.X25519PrivateKey.generate()
+            return keywrap.aes_key_wrap(kek(e, enc_key.public_key()), cek)
+
+        def receive_keys() -> object:
+            return keywrap.aes_key_unwrap(kek(enc_key, eph.public_key()), wrapped_x)
+
+    def raw_send() -> object:
+        digest()
+        sign()
+        send_keys()
+        return aes.encrypt(iv, payload, None)
+
+    def raw_receive() -> object:
+        receive_keys()
+        plain = aes.decrypt(sealed[:12], sealed[12:], None)
+        digest()
+        verify()
+        return plain
+
+    return raw_send, raw_receive
+
+
+def _case(pki: TestPki, profile: SecurityProfile, size: int) -> dict[str, float]:
+    sign_name, enc_name = _NAMES[profile]
+    sign_key = pki.private_key(f"de-gw.{sign_name}")
+    enc_key = pki.private_key(f"nl-ap.{enc_name}")
+    assert isinstance(sign_key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey)
+    assert isinstance(enc_key, rsa.RSAPrivateKey | x25519.X25519PrivateKey)
+    signing = SigningIdentity(pki.certificate(f"de-gw.{sign_name}"), sign_key)
+    decryption = DecryptionIdentity(pki.certificate(f"nl-ap.{enc_name}"), enc_key)
+    recipient = pki.certificate(f"nl-ap.{enc_name}")
+    trust = standard_trust([pki.certificate("test-ca")])
+    peer = ExpectedPeer((signing.certificate,))
+    envelope, parts = _message(size)
+    secured, wire = secure_message(envelope, parts, signing=signing, recipient=recipient,
+                                   profile=profile, now=NOW)
+
+    def ours_send() -> object:
+        return secure_message(envelope, parts, signing=signing, recipient=recipient,
+                              profile=profile, now=NOW)
+
+    def ours_receive() -> object:
+        return open_message(secured, wire, decryption=decryption, trust=trust,
+                            expected_peer=peer, profile=profile, now=NOW)
+
+    assert open_message(secured, wire, decryption=decryption, trust=trust, expected_peer=peer,
+                        profile=profile, now=NOW).attachments[0].data == parts[0].data
+    raw_send, raw_receive = _raw(profile, sign_key, enc_key, parts[0].data)
+    budget = 4.0 if size >= 1 << 20 else 1.5
+    t_send, t_recv, r_send, r_recv = _timed_together(
+        [ours_send, ours_receive, raw_send, raw_receive], budget=budget)
+    return {
+        "sign_encrypt_msgs_per_s": round(1 / t_send, 1),
+        "decrypt_verify_msgs_per_s": round(1 / t_recv, 1),
+        "raw_sign_encrypt_msgs_per_s": round(1 / r_send, 1),
+        "raw_decrypt_verify_msgs_per_s": round(1 / r_recv, 1),
+        "sign_encrypt_ratio": round(t_send / r_send, 2),
+        "decrypt_verify_ratio": round(t_recv / r_recv, 2),
+    }
+
+
+def run() -> dict[str, Any]:
+    """Measure every profile x size; see the module docstring."""
+    pki = ensure_pki(Settings.load().pki_dir)
+    results: dict[str, Any] = {}
+    for profile in SecurityProfile:
+        results[profile.value] = {name: _case(pki, profile, size) for name, size in SIZES.items()}
+    worst = max(
+        max(r["sign_encrypt_ratio"], r["decrypt_verify_ratio"])
+        for p in results.values() for n, r in p.items() if n == "100KB"
+    )
+    results["target"] = {"ratio_at_100KB_max": 3.0, "worst_ratio_at_100KB": worst,
+                         "met": worst <= 3.0}
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
