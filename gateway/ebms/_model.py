@@ -98,9 +98,11 @@ def format_timestamp(ts: datetime) -> str:
     Milliseconds (as Domibus writes them), or microseconds when they are not zero.
     """
     utc = ts.astimezone(UTC)
+    base = (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}")
     if utc.microsecond % 1000:
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+        return f"{base}.{utc.microsecond:06d}Z"
+    return f"{base}.{utc.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,8 +113,11 @@ def _timestamp(text: str, field: str) -> datetime:
     ts = base.replace(microsecond=int(frac))
     if zone in (None, "Z"):
         return ts.replace(tzinfo=UTC)
-    aware = datetime.fromisoformat(f"{m.group(1)}{zone}")
-    return aware.replace(microsecond=int(frac)).astimezone(UTC)
+    try:
+        aware = datetime.fromisoformat(f"{m.group(1)}{zone}")
+        return aware.replace(microsecond=int(frac)).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise _fail(f"{text!r} is out of range", field) from exc
 
 
 def _message_info(parent: etree._Element, where: str) -> MessageInfo:

@@ -169,3 +169,15 @@ def test_builders_name_the_field(field: str, build) -> None:  # type: ignore[no-
         build()
     assert exc.value.field == field
     assert exc.value.origin is Origin.LOCAL
+
+
+@pytest.mark.parametrize("stamp", [
+    b"0001-01-01T00:00:00+01:00", b"9999-12-31T23:59:59-01:00", b"2026-01-01T00:00:00+25:00",
+    b"2026-02-30T00:00:00Z", b"2026-12-01 09:00:00Z", b"yesterday",
+])
+def test_impossible_timestamps_are_ebms_0009(stamp: bytes) -> None:
+    env = build_envelope(oots_request()).replace(b"2026-12-01T09:00:00.123Z", stamp)
+    with pytest.raises(EbmsError) as exc:
+        parse_envelope(env)
+    assert exc.value.ebms_code is EbmsErrorCode.INVALID_HEADER
+    assert exc.value.message.startswith("MessageInfo.Timestamp")
