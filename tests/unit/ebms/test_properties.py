@@ -27,6 +27,7 @@ from gateway.ebms import (
     pack_mime,
     package_payloads,
     parse_envelope,
+    read_capture,
     unpack_mime,
 )
 from gateway.errors import EbmsErrorCode, GatewayError
@@ -146,5 +147,20 @@ def test_mutated_packages_fail_only_with_gateway_errors(data: st.DataObject) -> 
         parsed = parse_envelope(envelope)
         if parsed.user_message is not None:
             open_payloads(parsed.user_message, attachments)
+    except GatewayError as exc:
+        assert exc.code.startswith(("EBMS:", "GW:"))
+
+
+_prefixes = st.sampled_from([b"", b"POST /as4 HTTP/1.1\r\nContent-Type: multipart/related; "
+                             b"boundary=b\r\n\r\n", b"--b\r\n", b"\xef\xbb\xbf",
+                             b"MIME-Version: 1.0\nContent-Type: text/plain\n\n", b"<S:Envelope"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=_prefixes, junk=st.binary(max_size=400))
+def test_any_capture_bytes_fail_only_with_gateway_errors(prefix: bytes, junk: bytes) -> None:
+    try:
+        capture = read_capture(prefix + junk)
+        parse_envelope(capture.envelope)
     except GatewayError as exc:
         assert exc.code.startswith(("EBMS:", "GW:"))
