@@ -197,6 +197,9 @@ def receive(
     """Process one pushed UserMessage (see the module docstring for the steps)."""
     envelope, attachments = unpack_mime(content_type, body, limits=limits)
     parsed = parse_envelope(envelope)
+    if parsed.soap_version != "1.2":  # AS4 §2.1 / eDelivery AS4: SOAP 1.2 only
+        raise EbmsError(f"SOAP {parsed.soap_version} envelope; eDelivery AS4 uses SOAP 1.2",
+                        ebms_code=EbmsErrorCode.INVALID_HEADER, origin=Origin.REMOTE)
     single = parsed.single()
     if not isinstance(single, UserMessage):
         raise EbmsError(f"expected a UserMessage, got a {single.kind} signal",

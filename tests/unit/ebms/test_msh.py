@@ -182,3 +182,16 @@ def test_prepare_refuses_missing_required_property(pki: TestPki, de_pmode: PMode
                          conversation_id="c", payloads=PAYLOADS, properties=PROPS[1:],
                          identities={V115: _identity(pki, "de-gw", V115)},
                          peer_keys=_keys(pki, "nl-ap", V115), now=NOW, message_id="x@de")
+
+
+def test_soap11_and_signals_are_not_user_messages(pki: TestPki, de_pmode: PMode,
+                                                  as4_kit) -> None:  # type: ignore[no-untyped-def]
+    soap11 = (as4_kit / "messages" / "phase4" / "soap11test" / "UserMessage.xml").read_bytes()
+    receipt = (as4_kit / "messages" / "phase4" / "testfiles" / "TestReceipt12.xml").read_bytes()
+    for data, fragment in ((soap11, "SOAP 1.1"), (receipt, "expected a UserMessage")):
+        with pytest.raises(EbmsError) as exc:
+            receive("application/soap+xml", data, pmodes=[de_pmode], identities={},
+                    trust=standard_trust([pki.certificate("test-ca")]), peer_keys={},
+                    now=NOW, receipt_domain="de")
+        assert exc.value.ebms_code is EbmsErrorCode.INVALID_HEADER
+        assert fragment in exc.value.message
