@@ -4,39 +4,31 @@ TDD 3.1.4: each ``sdg:AccessService`` of a DSD answer lists in ``sdg:ConformsTo`
 exchange specifications it serves (``oots-edm:v1.0``, ``oots-edm:v2.0``); 4.7 §2.6.2: a
 receiver supporting several versions accepts each. We send the highest version both sides
 support; when there is none, the exchange cannot happen (:class:`NoCommonVersion`).
+:class:`EdmVersion` is the EDM layer's own enum (``gateway.evidence.edm.versions``).
 """
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable
 
 from gateway.evidence.common_services.errors import NoCommonVersion
 from gateway.evidence.common_services.model import AccessService
-from gateway.namespaces import CommonServicesURI
+from gateway.evidence.edm.versions import EdmVersion
 
 __all__ = ["SUPPORTED_EDM_VERSIONS", "EdmVersion", "choose_edm_version", "choose_for_service"]
 
 _TOKEN = re.compile(r"^oots-edm:v(\d+)\.(\d+)$")
 
-
-class EdmVersion(enum.Enum):
-    """EDM exchange versions this gateway speaks (values: the ``SpecificationIdentifier``)."""
-
-    V1_0 = CommonServicesURI.EDM_V1
-    V2_0 = CommonServicesURI.EDM_V2
-
-    @property
-    def number(self) -> tuple[int, int]:
-        """(major, minor), for ordering."""
-        match = _TOKEN.match(self.value)
-        assert match is not None
-        return int(match.group(1)), int(match.group(2))
-
-
 SUPPORTED_EDM_VERSIONS: frozenset[EdmVersion] = frozenset(EdmVersion)
 """What the gateway can send: ``oots-edm:v1.0`` (mandatory line) and ``oots-edm:v2.0``."""
+
+
+def _number(version: EdmVersion) -> tuple[int, int]:
+    match = _TOKEN.match(version.value)
+    if match is None:  # EdmVersion values are oots-edm:vX.Y
+        raise NoCommonVersion(f"unordered version {version.value!r}")
+    return int(match.group(1)), int(match.group(2))
 
 
 def choose_edm_version(
@@ -57,7 +49,7 @@ def choose_edm_version(
             f"we send {sorted(ours) or 'nothing'}",
             field="ConformsTo",
         )
-    return max(common, key=lambda v: v.number)
+    return max(common, key=_number)
 
 
 def choose_for_service(

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from gateway.evidence.common_services.cs_v2_rules import register_cs_v2_rules
 from gateway.evidence.common_services.model import CsVersion, Service
 from gateway.evidence.common_services.queries import (
     DataServicesQuery,
@@ -25,7 +26,9 @@ _VALIDATOR: list[Validator] = []
 
 @pytest.fixture(scope="module", autouse=True)
 def _validator(settings: Settings) -> None:
-    _VALIDATOR[:] = [Validator.from_settings(settings)]
+    v = Validator.from_settings(settings)
+    register_cs_v2_rules(v)
+    _VALIDATOR[:] = [v]
 
 
 @pytest.mark.parametrize("version", list(CsVersion))

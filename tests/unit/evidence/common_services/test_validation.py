@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.evidence.common_services.cs_v2_rules import register_cs_v2_rules
 from gateway.evidence.common_services.error_responses import CsException, ErrorResponse
 from gateway.evidence.common_services.errors import DsdErrorCode, EbErrorCode
 from gateway.evidence.common_services.model import CsVersion
@@ -30,7 +31,9 @@ KINDS = {
 @pytest.fixture(scope="module")
 def validator(settings: Settings) -> Validator:
     """The engine over the installed kits (``oots-gateway schemas install``)."""
-    return Validator.from_settings(settings)
+    v = Validator.from_settings(settings)
+    register_cs_v2_rules(v)
+    return v
 
 
 def _failures(report: Report) -> list[str]:
