@@ -15,8 +15,8 @@ Semantics implemented (ISO/IEC 19757-3:2016, §5 and §6):
   the classic skeleton silently skips them (KNOWN-DEFECTS item 8).
 * ``assert`` emits when its test is false, ``report`` when it is true; ``value-of`` and ``name``
   in messages, ``diagnostics`` references, ``id``, ``role`` and ``flag`` are carried into the
-  result. Each assertion runs in ``xsl:try`` so that a dynamic XPath error in one rule becomes
-  a finding instead of aborting the whole run.
+  result. Each assertion, each rule (its lets) and each pattern runs in ``xsl:try``, so that a
+  dynamic XPath error becomes a finding of the rule concerned instead of aborting the run.
 * ``sch:phase`` is not evaluated: all patterns are active (``#ALL``).
 * Files without ``queryBinding`` (DSD-ERR-S.sch, EB-ERR.sch; KNOWN-DEFECTS item 12) are compiled
   like ``xslt2``; they use only XPath 1.0 expressions, whose meaning does not change.
@@ -37,7 +37,7 @@ from gateway.namespaces import NS
 
 __all__ = ["COMPILER_VERSION", "RESULT_NS", "compile_expanded"]
 
-COMPILER_VERSION = "gw-sch-4"
+COMPILER_VERSION = "gw-sch-5"
 """Changes whenever the generated XSLT changes; part of the on-disk cache key."""
 RESULT_NS = "urn:x-oots-gateway:schematron-result"
 _X = f"{{{NS.XSL}}}"
@@ -133,12 +133,7 @@ def _assertion(
             finding.set(attr, _avt(value))
     finding.set("location", "{gwr:path(.)}")
     _message(finding, assertion, diagnostics)
-    catch = _x(attempt, "catch")
-    error = etree.SubElement(catch, _R + "error")
-    if assertion.get("id"):
-        error.set("id", _avt(assertion.get("id", "")))
-    error.set("location", "{gwr:path(.)}")
-    _x(error, "value-of", select="$err:code, $err:description", separator=": ")
+    _catch(attempt, [assertion.get("id")])
 
 
 def compile_expanded(expanded: Expanded, *, label: str) -> str:
@@ -176,13 +171,14 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
     for index, pattern in enumerate(schema.iter(f"{S}pattern"), start=1):
         mode = f"gwr:p{index}"
         pattern_label = pattern.get("id") or f"pattern-{index}"
-        scope = _x(result, "for-each", select=".")
+        scope = _x(_x(result, "for-each", select="."), "try")
         for let in _lets(pattern):
             _emit_variable(scope, let)
         visible = list(dict.fromkeys(let.get("name", "") for let in _lets(pattern)))
         apply = _x(scope, "apply-templates", select=f"${_ALL_NODES}", mode=mode)
         for name in visible:
             _x(apply, "with-param", name=name, select=f"${name}", tunnel="yes")
+        _catch(scope, [None])
         _x(sheet, "template", match="/ | node() | @*", mode=mode, priority="-1000")
         rules = [r for r in pattern if r.tag == f"{S}rule"]
         for position, rule in enumerate(rules):
@@ -194,9 +190,24 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
             )
             for name in visible:
                 _x(template, "param", name=name, tunnel="yes")
+            # An error in a rule-level let (e.g. local-name(/node()) on a document with a
+            # leading comment) is reported against every assertion of the rule.
+            body = _x(template, "try")
             for let in _lets(rule):
-                _emit_variable(template, let)
-            for assertion in rule:
-                if assertion.tag in (f"{S}assert", f"{S}report"):
-                    _assertion(template, assertion, rule, pattern_label, diagnostics)
+                _emit_variable(body, let)
+            assertions = [a for a in rule if a.tag in (f"{S}assert", f"{S}report")]
+            for assertion in assertions:
+                _assertion(body, assertion, rule, pattern_label, diagnostics)
+            _catch(body, [a.get("id") for a in assertions] or [None])
     return etree.tostring(sheet, encoding="unicode")
+
+
+def _catch(attempt: etree._Element, rule_ids: list[str | None]) -> None:
+    """``xsl:catch`` reporting a dynamic error once per affected rule id."""
+    catch = _x(attempt, "catch")
+    for rule_id in rule_ids:
+        error = etree.SubElement(catch, _R + "error")
+        if rule_id:
+            error.set("id", _avt(rule_id))
+        error.set("location", "{gwr:path(.)}")
+        _x(error, "value-of", select="$err:code, $err:description", separator=": ")

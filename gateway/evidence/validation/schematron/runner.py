@@ -27,9 +27,11 @@ from gateway.evidence.validation.schematron.compiler import (
 from gateway.evidence.validation.schematron.expand import expand
 from gateway.xml import ParseLimits, parse_xml
 
-__all__ = ["CompiledRules", "RawFinding", "compile_rules"]
+__all__ = ["RUN_FAILED", "CompiledRules", "RawFinding", "compile_rules"]
 
 _R = f"{{{RESULT_NS}}}"
+RUN_FAILED = "GW:SCHEMATRON-RUN-FAILED"
+"""Rule id of the finding reported when a rule file cannot run on a document at all."""
 _RESULT_LIMITS = ParseLimits(max_bytes=256 * 1024 * 1024, max_depth=8)
 
 
@@ -83,8 +85,19 @@ class CompiledRules:
             try:
                 node = proc.parse_xml(xml_text=document_text)
                 out = self._exe.transform_to_string(xdm_node=node)
-            except Exception as exc:
-                raise SchemaKitError(f"Saxon failed running {self.label}: {exc}") from exc
+            except Exception as exc:  # an error outside every xsl:try: report, do not crash
+                return (
+                    RawFinding(
+                        "error",
+                        RUN_FAILED,
+                        None,
+                        None,
+                        "/",
+                        f"{self.label} could not run: {exc}".strip(),
+                        None,
+                        None,
+                    ),
+                )
         if out is None:
             raise SchemaKitError(f"Saxon returned nothing for {self.label}")
         try:

@@ -224,6 +224,26 @@ def test_dynamic_error_becomes_a_finding_of_that_rule(tmp_path: Path) -> None:
     assert [(f.kind, f.rule_id) for f in found] == [("error", "BOOM"), ("assert", "STILL-RUNS")]
 
 
+def test_error_in_a_rule_let_is_reported_for_each_assertion_of_the_rule(tmp_path: Path) -> None:
+    found = run(
+        tmp_path,
+        """<sch:pattern><sch:rule context="o:order">
+        <sch:let name="n" value="local-name(//o:line)"/>
+        <sch:assert id="L1" test="$n = 'line'">one</sch:assert>
+        <sch:assert id="L2" test="true()">two</sch:assert>
+      </sch:rule></sch:pattern>
+      <sch:pattern><sch:rule context="o:order">
+        <sch:assert id="NEXT-PATTERN" test="false()">still runs</sch:assert>
+      </sch:rule></sch:pattern>""",
+    )
+    assert [(f.kind, f.rule_id) for f in found] == [
+        ("error", "L1"),
+        ("error", "L2"),
+        ("assert", "NEXT-PATTERN"),
+    ]
+    assert "XPTY0004" in found[0].message
+
+
 def test_compiled_xslt_is_cached_on_disk_and_invalidated_by_includes(tmp_path: Path) -> None:
     files = {
         "inc.sch": f'<sch:pattern {SCH}><sch:rule context="o:note">'

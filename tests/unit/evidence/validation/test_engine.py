@@ -19,7 +19,7 @@ from gateway.evidence.validation import (
 from gateway.settings import Settings
 
 from ._mutate import append, attr, mutate, text
-from .test_mutations import EB_ERR, ERR, EXC, REQ, RESP, SPEC, XML_LANG
+from .test_mutations import DSD_SUB, EB_ERR, ERR, EXC, REQ, RESP, SPEC, XML_LANG
 from .test_official_samples import LCM, TAX
 
 TAX_REQ = f"{TAX}/4.1 Step 1  Evidence Request  - Tax - full example.xml"
@@ -161,3 +161,17 @@ def test_unknown_documents_and_malformed_bytes(validator: Validator) -> None:
     assert validator.validate(b"<invoice/>").failing_rule_ids == ("GW:NOT-EDM",)
     with pytest.raises(XmlRejected):
         validator.validate(b"<query:QueryRequest")
+
+
+def test_rule_that_cannot_be_evaluated_is_reported_not_skipped(
+    validator: Validator, sample: Callable[[str], bytes]
+) -> None:
+    """DSD-SUB-S001/S002 compute local-name(/node()): with a leading comment that is a sequence
+    of two nodes, an XPath type error. Both rules are reported as not evaluable (ERROR)."""
+    report = validator.validate(b"<!-- leading comment -->\n" + sample(DSD_SUB))
+    assert report.failing_rule_ids == ("R-DSD-SUB-S001", "R-DSD-SUB-S002")
+    assert all(
+        f.message.startswith("rule could not be evaluated: err:XPTY0004")
+        for f in report.findings
+        if f.severity.fails
+    )
