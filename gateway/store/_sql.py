@@ -23,7 +23,12 @@ from gateway.store.schema import blobs, messages
 
 __all__ = [
     "READ_ONLY",
-    "insert_ignoring_conflicts", "load_blob", "load_row", "put_blob", "transaction"]
+    "insert_ignoring_conflicts",
+    "load_blob",
+    "load_row",
+    "put_blob",
+    "transaction",
+]
 
 
 READ_ONLY = "oots_read_only"

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from gateway.store._sql import insert_ignoring_conflicts, load_blob, load_row, put_blob, transaction
+from gateway.store._sql import insert_ignoring_conflicts, load_blob, put_blob, transaction
 from gateway.store.errors import ConcurrentUpdate
 from gateway.store.reads import StoreReads
 from gateway.store.records import Envelope, EventKind, MessageRecord, Stored
@@ -39,7 +39,7 @@ class StoreWrites(StoreReads):
             with transaction(self._engine) as conn:
                 raw_sha = put_blob(conn, raw, now)
                 receipt_sha = put_blob(conn, receipt, now) if receipt is not None else None
-                pk = self._insert_row(
+                record = self._insert_row(
                     conn,
                     direction,
                     envelope,
@@ -50,7 +50,7 @@ class StoreWrites(StoreReads):
                     ignore_conflict=True,
                     **extra,
                 )
-                return Stored(record=load_row(conn, pk), duplicate=False, receipt=receipt)
+                return Stored(record=record, duplicate=False, receipt=receipt)
         except _Duplicate:
             pass  # rolled back: the duplicate wrote nothing, not even its blobs
         with transaction(self._engine, read_only=True) as conn:
@@ -82,7 +82,7 @@ class StoreWrites(StoreReads):
         now: datetime,
         ignore_conflict: bool = False,
         **extra: Any,
-    ) -> int:
+    ) -> MessageRecord:
         values: dict[str, Any] = {
             "direction": direction.value,
             "message_id": envelope.message_id,
@@ -108,15 +108,16 @@ class StoreWrites(StoreReads):
                 .on_conflict_do_nothing(
                     index_elements=[messages.c.direction, messages.c.message_id]
                 )
-                .returning(messages.c.id)
+                .returning(*messages.c)
             )
         else:
-            stmt = insert(messages).values(**values).returning(messages.c.id)
-        pk = conn.execute(stmt).scalar()
-        if pk is None:
+            stmt = insert(messages).values(**values).returning(*messages.c)
+        row = conn.execute(stmt).mappings().first()
+        if row is None:
             raise _Duplicate
-        self._event(conn, int(pk), now, EventKind.TRANSITION, None, state, 0, "stored")
-        return int(pk)
+        record = MessageRecord.from_row(row)
+        self._event(conn, record.pk, now, EventKind.TRANSITION, None, state, 0, "stored")
+        return record
 
     @staticmethod
     def _check_lease(current: MessageRecord, worker: str) -> None:
@@ -147,15 +148,24 @@ class StoreWrites(StoreReads):
             owner.is_(None) if current.lease_owner is None else owner == current.lease_owner,
         ]
         new_state = target or current.state
-        result = conn.execute(
-            update(messages).where(*guard).values(state=new_state.value, updated_at=now, **values)
+        row = (
+            conn.execute(
+                update(messages)
+                .where(*guard)
+                .values(state=new_state.value, updated_at=now, **values)
+                .returning(*messages.c)
+            )
+            .mappings()
+            .first()
         )
-        if result.rowcount != 1:
+        if row is None:
             raise ConcurrentUpdate(f"message {current.pk} changed concurrently; try again")
-        attempt = int(values.get("attempts", current.attempts))
+        changed = MessageRecord.from_row(row)
         if kind is not None:
-            self._event(conn, current.pk, now, kind, current.state, new_state, attempt, note)
-        return load_row(conn, current.pk)
+            self._event(
+                conn, current.pk, now, kind, current.state, new_state, changed.attempts, note
+            )
+        return changed
 
     @staticmethod
     def _event(

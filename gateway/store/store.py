@@ -130,7 +130,7 @@ class MessageStore(StoreWrites):
             self._check_lease(current, worker)
             self._change(conn, current, _S.ANSWERED, now, lease_owner=None, lease_until=None)
             try:
-                out_pk = self._insert_row(
+                out = self._insert_row(
                     conn,
                     _OUT,
                     answer,
@@ -146,7 +146,7 @@ class MessageStore(StoreWrites):
                 raise StoreError(
                     f"outbound MessageId {answer.message_id!r} already exists"
                 ) from exc
-            return load_row(conn, out_pk)
+            return out
 
     # ----------------------------------------------------------------- outbox
 
