@@ -1,7 +1,8 @@
 """``oots-gateway as4 inspect`` and ``oots-gateway pmode check`` (operator tools).
 
 ``as4 inspect FILE [--cert PEM]... [--trust PEM]... [--key PEM [--key-cert PEM]]
-[--now ISO] [--profile auto|1.15|2.0] [--content-type CT] [--format text|json]``
+[--now ISO] [--profile auto|1.15|2.0] [--content-type CT] [--sent FILE]
+[--format text|json]``
 reads a captured message (full MIME with headers, MIME body, HTTP dump or bare
 SOAP), shows the ebMS headers, the MIME parts and the security header, and when
 given keys/trust decrypts and verifies it with :mod:`gateway.ebms.security`:
@@ -9,6 +10,8 @@ given keys/trust decrypts and verifies it with :mod:`gateway.ebms.security`:
 - ``--trust``: trust anchors the signer must chain to;
 - ``--cert``: the expected signer (peer) certificate(s); alone, they are pinned
   as the only trusted certificates;
+- ``--sent``: for a receipt, the message we sent: the receipt must refer to it and
+  its NRI must list exactly the references we signed (``EBMS:0302`` otherwise);
 - ``--key``: our decryption key, PEM or PKCS#12 (``--key-password``); the file may
   also hold its certificate, else ``--key-cert``.
 
@@ -37,6 +40,7 @@ from gateway.ebms._inspect import security_summary
 from gateway.ebms._model import UserMessage
 from gateway.ebms._payloads import match_parts, open_payloads
 from gateway.ebms._pmode_toml import load_pmode, render_pmode
+from gateway.ebms._signals import check_receipt, signed_references
 from gateway.ebms.security import (
     DecryptionIdentity,
     ExpectedPeer,
@@ -68,6 +72,9 @@ def register(subparsers: Any) -> None:
     insp.add_argument("--now", help="validation time, ISO 8601 (default: now)")
     insp.add_argument("--profile", choices=["auto", "1.15", "2.0"], default="auto")
     insp.add_argument("--content-type", help="Content-Type, when the capture has no headers")
+    insp.add_argument("--sent", type=Path,
+                      help="for a receipt: the message we sent (capture); its signed "
+                      "references must equal the receipt's NRI")
     insp.add_argument("--format", choices=["text", "json"], default="text")
     insp.set_defaults(func=_inspect_command)
     pm = subparsers.add_parser("pmode", help="PMode tools")
@@ -156,7 +163,8 @@ def _inspect_command(args: argparse.Namespace, settings: Settings) -> int:
     report = Report(str(args.file))
     inspect_bytes(report, _read(args.file, "message"), content_type=args.content_type,
                   trust_certs=trust_certs, expected=expected, decryption=decryption,
-                  now=now, profile_choice=args.profile)
+                  now=now, profile_choice=args.profile,
+                  sent=_read(args.sent, "sent message") if args.sent else None)
     print(render_json(report) if args.format == "json" else render_text(report))
     return 1 if report.failed else 0
 
@@ -171,6 +179,7 @@ def inspect_bytes(
     decryption: DecryptionIdentity | None,
     now: datetime,
     profile_choice: str = "auto",
+    sent: bytes | None = None,
 ) -> None:
     """Fill ``report`` for one captured message (the testable part of the command)."""
     try:
@@ -192,6 +201,8 @@ def inspect_bytes(
         report.check("single message", exc)
         return
     user = message if isinstance(message, UserMessage) else None
+    if sent is not None and user is None:
+        _check_against_sent(report, message, sent)
     if user is not None and capture.attachments:
         try:
             match_parts(user, capture.attachments)
@@ -244,6 +255,19 @@ def inspect_bytes(
     report.check("signature", None,
                  f"{len(verified.references)} references, signer {report.signer}")
     _decompress(report, user, verified.attachments, "payloads")
+
+
+def _check_against_sent(report: Report, signal: Any, sent: bytes) -> None:
+    name = "receipt matches sent message"
+    try:
+        sent_capture = read_capture(sent)
+        sent_message = parse_envelope(sent_capture.envelope).single()
+        refs = signed_references(sent_capture.envelope)
+        check_receipt(signal, sent_message_id=sent_message.message_id, sent_references=refs)
+        report.check(name, None, f"RefToMessageId {sent_message.message_id}, "
+                     f"{len(refs)} references equal")
+    except GatewayError as exc:
+        report.check(name, exc)
 
 
 def _decompress(report: Report, user: UserMessage, parts: Any, name: str) -> None:

@@ -229,3 +229,32 @@ def test_pmode_check_invalid_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("[party]", "[partee]"))
     assert main(["pmode", "check", str(path)]) == 2
     assert "missing key 'party'" in capsys.readouterr().err
+
+
+def test_inspect_receipt_against_sent_message(pki: TestPki, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    http, _, _ = _nl_request(pki)
+    capture = read_capture(http)
+    um = parse_envelope(capture.envelope).user_message
+    assert um is not None
+    verified = open_message(capture.envelope, capture.attachments, decryption=_de_identity(pki),
+                            trust=standard_trust([pki.certificate("test-ca")]),
+                            expected_peer=None, profile=PROFILE, now=NOW)
+    de_signing = SigningIdentity(pki.certificate("de-gw.rsa-sign"),
+                                 pki.private_key("de-gw.rsa-sign"))  # type: ignore[arg-type]
+    receipt = sign_signal(receipt_envelope(um, verified.references, now=NOW, message_id="r@de"),
+                          signing=de_signing, profile=PROFILE, now=NOW)
+    (tmp_path / "sent.http").write_bytes(http)
+    (tmp_path / "receipt.xml").write_bytes(receipt)
+    (tmp_path / "other.http").write_bytes(_nl_request(pki)[0])  # same id, new signature
+    base = ["as4", "inspect", str(tmp_path / "receipt.xml"), "--cert",
+            str(pki.path("de-gw.rsa-sign")), "--trust", str(pki.path("test-ca")),
+            "--now", "2026-12-01T09:00:00Z"]
+    code, out = _run(capsys, *base, "--sent", str(tmp_path / "sent.http"))
+    assert code == 0, out
+    assert "[ok]      receipt matches sent message: RefToMessageId req-1@nl.oots, 4 references" \
+        in out
+    code, out = _run(capsys, *base, "--sent", str(tmp_path / "other.http"))
+    assert code == 1
+    assert "[FAILED]  receipt matches sent message: EBMS:0302" in out
+    assert "[ok]      signature" in out  # the receipt itself is fine, it is for another signing
