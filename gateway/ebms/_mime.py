@@ -239,7 +239,7 @@ def _decode(content: bytes, cte: str | None, cid: str, limits: MimeLimits) -> by
     raise _mime_error(f"part <{cid}> uses unsupported Content-Transfer-Encoding {encoding!r}")
 
 
-def _delimiters(body: bytes, boundary: str) -> list[tuple[int, int, bool]]:
+def _delimiters(body: bytes, boundary: str, max_parts: int) -> list[tuple[int, int, bool]]:
     """``(start, end, closing)`` of each delimiter line (RFC 2046 §5.1.1).
 
     ``start`` includes the line break before the delimiter (it belongs to the
@@ -265,12 +265,15 @@ def _delimiters(body: bytes, boundary: str) -> list[tuple[int, int, bool]]:
                 found.append((start, end, closing))
                 if closing:
                     break
+                if len(found) > max_parts:  # refuse before slicing anything
+                    raise _mime_error(f"the message has more than {max_parts} MIME parts, "
+                                      "over the cap")
         pos = body.find(marker, pos + 1)
     return found
 
 
-def _raw_parts(body: bytes, boundary: str) -> list[bytes]:
-    positions = _delimiters(body, boundary)
+def _raw_parts(body: bytes, boundary: str, max_parts: int) -> list[bytes]:
+    positions = _delimiters(body, boundary, max_parts)
     if not positions:
         raise _mime_error(f"the boundary {boundary!r} does not occur in the body")
     if not positions[-1][2]:
@@ -299,7 +302,7 @@ def unpack_mime(
     boundary = params.get("boundary")
     if not boundary:
         raise _mime_error("multipart/related without a boundary parameter")
-    raw = _raw_parts(body, boundary)
+    raw = _raw_parts(body, boundary, lim.max_parts)
     if len(raw) > lim.max_parts:
         raise _mime_error(f"the message has {len(raw)} MIME parts, over the cap of "
                           f"{lim.max_parts}")

@@ -242,3 +242,12 @@ def test_transport_padding_after_delimiters_is_ignored() -> None:
             + b"\r\n--P\t\r\nContent-ID: <a@x>\r\n\r\nDATA\r\n--P--  \r\nepilogue")
     envelope, parts = unpack_mime("multipart/related; boundary=P", body)
     assert envelope == ENV and parts[0].data == b"DATA"
+
+
+def test_part_flood_is_refused_before_parts_are_split() -> None:
+    flood = b"".join(b"--F\r\nContent-ID: <%d@x>\r\n\r\nx\r\n" % i for i in range(200_000))
+    body = b"--F\r\nContent-Type: application/soap+xml\r\n\r\n" + ENV + b"\r\n" + flood + b"--F--"
+    with pytest.raises(EbmsError) as exc:
+        unpack_mime("multipart/related; boundary=F", body)
+    assert _code(exc) is EbmsErrorCode.MIME_INCONSISTENCY
+    assert "more than 64 MIME parts" in exc.value.message
