@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
 
 from gateway.errors import ConfigurationError
 
@@ -60,11 +61,14 @@ def open_engine(url: str, *, pool_size: int = 10, max_overflow: int = 40) -> Eng
 
 def _sqlite_engine(parsed: URL) -> Engine:
     database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
+    in_memory = database in {"", ":memory:"}
+    if not in_memory and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         parsed,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        # an in-memory database exists per connection: share one (tests, scratch use)
+        **({"poolclass": StaticPool} if in_memory else {}),
     )
 
     @event.listens_for(engine, "connect")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.store.errors import StoreUnavailable
 
-__all__ = ["MIGRATIONS_DIR", "current_revision", "head_revision", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "current_revision", "downgrade", "head_revision", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script directory shipped inside the package."""
@@ -61,3 +61,17 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     except SQLAlchemyError as exc:
         raise StoreUnavailable(f"database migration failed: {exc}") from exc
     return now_at or ""
+
+
+def downgrade(engine: Engine, revision: str) -> str | None:
+    """Revert the database to ``revision`` (``"base"``: empty) in one transaction."""
+    config = _config()
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            config.attributes["connection"] = conn
+            command.downgrade(config, revision)
+            return MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable(f"database downgrade failed: {exc}") from exc

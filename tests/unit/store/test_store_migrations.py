@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from store_backends import Backend
 
+from gateway.errors import ConfigurationError
 from gateway.store import MessageStore, current_revision, head_revision, upgrade
 from gateway.store.engine import open_engine
+from gateway.store.migrate import downgrade
 from gateway.store.schema import metadata
 
 
@@ -32,13 +35,7 @@ def test_upgrade_is_idempotent(store: MessageStore) -> None:
 def test_downgrade_to_base_and_back(backend: Backend) -> None:
     engine = open_engine(backend.new_url())
     upgrade(engine)
-    upgrade_to_base = __import__("alembic.command", fromlist=["downgrade"]).downgrade
-    from gateway.store.migrate import _config
-
-    config = _config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        upgrade_to_base(config, "base")
+    assert downgrade(engine, "base") is None
     assert current_revision(engine) is None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
@@ -62,3 +59,19 @@ def test_concurrent_startups_migrate_once(backend: Backend) -> None:
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert set(pool.map(start, range(4))) == {head_revision()}
+
+
+def test_in_memory_sqlite_is_one_shared_database() -> None:
+    store = MessageStore.open("sqlite://")
+    try:
+        assert current_revision(store.engine) == head_revision()
+        assert store.list_messages() == []
+    finally:
+        store.close()
+
+
+def test_unsupported_url_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        open_engine("mysql://x@y/z")
+    with pytest.raises(ConfigurationError):
+        open_engine("not a url")
