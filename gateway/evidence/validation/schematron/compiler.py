@@ -17,6 +17,8 @@ Semantics implemented (ISO/IEC 19757-3:2016, §5 and §6):
   in messages, ``diagnostics`` references, ``id``, ``role`` and ``flag`` are carried into the
   result. Each assertion, each rule (its lets) and each pattern runs in ``xsl:try``, so that a
   dynamic XPath error becomes a finding of the rule concerned instead of aborting the run.
+* Top-level XSLT declarations in the schema (``xsl:function``, ``xsl:key``, ``xsl:include``)
+  are copied into the stylesheet, as Schematron with ``queryBinding="xslt2"`` allows.
 * ``sch:phase`` is not evaluated: all patterns are active (``#ALL``).
 * Files without ``queryBinding`` (DSD-ERR-S.sch, EB-ERR.sch; KNOWN-DEFECTS item 12) are compiled
   like ``xslt2``; they use only XPath 1.0 expressions, whose meaning does not change.
@@ -37,7 +39,7 @@ from gateway.namespaces import NS
 
 __all__ = ["COMPILER_VERSION", "RESULT_NS", "compile_expanded"]
 
-COMPILER_VERSION = "gw-sch-5"
+COMPILER_VERSION = "gw-sch-6"
 """Changes whenever the generated XSLT changes; part of the on-disk cache key."""
 RESULT_NS = "urn:x-oots-gateway:schematron-result"
 _X = f"{{{NS.XSL}}}"
@@ -160,6 +162,7 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
     _x(func, "param", name="n")
     _x(func, "sequence", select=_PATH_FUNCTION)
     diagnostics = {d.get("id", ""): d for d in schema.iter(f"{S}diagnostic")}
+    _copy_foreign_xslt(schema, sheet, expanded)
 
     for let in _lets(schema):  # global: usable in rule contexts too; context = the document
         _emit_variable(sheet, let)
@@ -200,6 +203,22 @@ def compile_expanded(expanded: Expanded, *, label: str) -> str:
                 _assertion(body, assertion, rule, pattern_label, diagnostics)
             _catch(body, [a.get("id") for a in assertions] or [None])
     return etree.tostring(sheet, encoding="unicode")
+
+
+def _copy_foreign_xslt(schema: etree._Element, sheet: etree._Element, expanded: Expanded) -> None:
+    """Copy top-level XSLT declarations of the schema (``xsl:function``, ``xsl:key``,
+    ``xsl:include``/``xsl:import`` with hrefs made absolute) into the stylesheet."""
+    for child in schema:
+        if not isinstance(child.tag, str) or not child.tag.startswith(_X):
+            continue
+        clone = copy.deepcopy(child)
+        href = clone.get("href")
+        if href is not None and "://" not in href:
+            clone.set("href", (expanded.path.parent / href).resolve().as_uri())
+        if clone.tag == f"{_X}import":
+            sheet.insert(0, clone)  # xsl:import must come first
+        else:
+            sheet.append(clone)
 
 
 def _catch(attempt: etree._Element, rule_ids: list[str | None]) -> None:

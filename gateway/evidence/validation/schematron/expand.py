@@ -27,9 +27,11 @@ _PARAM_ATTRIBUTES = ("context", "test", "select", "value", "path", "subject")
 class Expanded:
     """A self-contained schema element plus the files (and hashes) it was built from."""
 
-    def __init__(self, schema: etree._Element, sources: dict[str, str]) -> None:
+    def __init__(self, schema: etree._Element, sources: dict[str, str], path: Path) -> None:
         self.schema = schema
         self.sources = sources
+        self.path = path
+        """The top-level .sch file (base for relative references)."""
 
 
 def _load(path: Path, sources: dict[str, str]) -> etree._Element:
@@ -133,4 +135,4 @@ def expand(path: Path) -> Expanded:
     _resolve_includes(root, path, sources, 0)
     _expand_abstract_rules(root)
     _expand_abstract_patterns(root)
-    return Expanded(root, sources)
+    return Expanded(root, sources, path)

@@ -174,6 +174,22 @@ def test_include_and_extends_href(tmp_path: Path) -> None:
     assert ids(found) == ["INC", "EXT"]
 
 
+def test_xslt_functions_declared_in_the_schema_are_available(tmp_path: Path) -> None:
+    found = run(
+        tmp_path,
+        """<sch:ns prefix="f" uri="urn:example:f"/>
+      <xsl:function xmlns:xsl="http://www.w3.org/1999/XSL/Transform" name="f:total">
+        <xsl:param name="order"/>
+        <xsl:sequence select="sum($order/o:line/(@qty * @price))"/>
+      </xsl:function>
+      <sch:pattern><sch:rule context="o:order">
+        <sch:assert id="FN" test="f:total(.) = 25">total
+          <sch:value-of select="f:total(.)"/></sch:assert>
+      </sch:rule></sch:pattern>""",
+    )
+    assert [(f.rule_id, f.message) for f in found] == [("FN", "total 20")]
+
+
 def test_roles_and_flags_map_to_severities(tmp_path: Path) -> None:
     found = run(
         tmp_path,
