@@ -127,7 +127,7 @@ def _security_lines(sec: SecuritySummary) -> list[str]:
         else:
             lines.append(f"  Token {tok.id} {tok.value_type}: {tok.subject}; issuer {tok.issuer}; "
                          f"serial {tok.serial}; {tok.key}; valid {tok.not_before:%Y-%m-%d} .. "
-                         f"{tok.not_after:%Y-%m-%d}")
+                         f"{tok.not_after:%Y-%m-%d}" + (f" ({tok.chain})" if tok.chain else ""))
     for sig in sec.signatures:
         lines.append(f"  Signature {sig.id}: {_short(sig.signature_method)}, c14n "
                      f"{_short(sig.canonicalization)}; key {sig.key_reference}")

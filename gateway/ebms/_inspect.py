@@ -16,6 +16,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from lxml import etree
 
+from gateway.crypto import CryptoFailure
+from gateway.crypto.certs import decode_pkipath
 from gateway.errors import XmlRejected
 from gateway.namespaces import NS, WssURI
 from gateway.xml import parse_xml
@@ -79,6 +81,7 @@ class TokenInfo:
     not_after: datetime | None = None
     key: str | None = None
     problem: str | None = None
+    chain: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +186,19 @@ def _token(bst: etree._Element) -> TokenInfo:
         return TokenInfo(_id(bst), value_type, problem="content is not base64")
     if not der:
         return TokenInfo(_id(bst), value_type, problem="empty token")
+    chain_note = None
     try:
-        cert = x509.load_der_x509_certificate(der)
-    except ValueError:
-        kind = "a PKIPath chain, not one certificate" if value_type.endswith("v3") else \
-            "not a single X.509 certificate"
+        if value_type.endswith("PKIPathv1"):
+            chain = decode_pkipath(der)
+            cert, chain_note = chain[-1], f"PKIPath of {len(chain)}, leaf shown"
+        else:
+            cert = x509.load_der_x509_certificate(der)
+    except (ValueError, CryptoFailure):
+        try:
+            decode_pkipath(der)
+            kind = "a PKIPath chain, not the one certificate its ValueType says"
+        except (ValueError, CryptoFailure):
+            kind = "not an X.509 certificate or PKIPath"
         return TokenInfo(_id(bst), value_type, problem=f"content is {kind}")
     try:
         key = _key_name(cert.public_key())
@@ -197,6 +208,7 @@ def _token(bst: etree._Element) -> TokenInfo:
         id=_id(bst), value_type=value_type, subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(), serial=f"{cert.serial_number:x}",
         not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, key=key,
+        problem=None, chain=chain_note,
     )
 
 

@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from gateway.cli import main
+from gateway.ebms._inspect import security_summary
 
 # file -> (--now, expected check statuses, text that must appear in a FAILED line or "")
 CASES = {
@@ -93,3 +94,22 @@ def test_inspect_reads_pkcs12_keys(as4_kit: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert code == 1
     assert "EncryptedKey algorithm 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p'" in out
+
+
+def test_security_summary_of_domibus_tokens(as4_kit: Path) -> None:
+    base = as4_kit / "messages" / "domibus-5.1"
+    mislabelled = security_summary(
+        (base / "msh-test" / "RawXMLMessageWithSpacesAndPkiPath.xml").read_bytes())
+    # KNOWN-DEFECTS 4: ValueType #X509v3, content a PKIPath
+    assert mislabelled.tokens[0].problem == (
+        "content is a PKIPath chain, not the one certificate its ValueType says")
+    pkip = security_summary((base / "test-common" / "request_BST_PKIP.xml").read_bytes())
+    path_tokens = [t for t in pkip.tokens if t.value_type == "#X509PKIPathv1"]
+    assert path_tokens and path_tokens[0].subject is not None
+    assert path_tokens[0].chain is not None and path_tokens[0].chain.startswith("PKIPath of")
+    md = security_summary((base / "test-common" / "MSHAS4Request.xml").read_bytes())
+    assert md.encrypted_keys[0].method == "http://www.w3.org/2009/xmlenc11#rsa-oaep"
+    assert md.encrypted_keys[0].mgf == "http://www.w3.org/2009/xmlenc11#mgf1sha256"
+    assert {d.method for d in md.encrypted_data} == {"http://www.w3.org/2009/xmlenc11#aes128-gcm"}
+    assert md.signatures[0].signature_method == (
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
