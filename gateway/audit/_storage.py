@@ -2,7 +2,8 @@
 
 Tables (prefix ``audit_``):
 
-- ``audit_entry(idx, data, leaf_hash)``: leaf ``idx`` and its canonical bytes;
+- ``audit_entry(idx, data, leaf_hash, leaf_key)``: leaf ``idx``, its canonical
+  bytes, its leaf hash and (indexed) the hash's first 8 bytes as an integer;
 - ``audit_hash(idx, hash)``: the stored hash at tlog stored-hash index ``idx``
   (see :mod:`gateway.audit._merkle`), written once, never updated;
 - ``audit_checkpoint(size, note, created)``: the signed checkpoint per size;
@@ -56,7 +57,10 @@ entry_table = Table(
     metadata,
     Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
     Column("data", LargeBinary, nullable=False),
-    Column("leaf_hash", LargeBinary(32), nullable=False, index=True),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    # First 8 bytes of leaf_hash as a signed 64-bit integer: a much smaller
+    # random-insert index than one on the 32-byte hash (lookups check both).
+    Column("leaf_key", BigInteger, nullable=False, index=True),
 )
 hash_table = Table(
     "audit_hash",
@@ -87,7 +91,11 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _bulk_insert(conn: Connection, table: Table, rows: list[tuple[int | bytes, ...]]) -> None:
+def _leaf_key(leaf_hash: bytes) -> int:
+    return int.from_bytes(leaf_hash[:8], "big", signed=True)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: Sequence[tuple[int | bytes, ...]]) -> None:
     """Insert many rows inside the open transaction of ``conn``.
 
     The hot path of batched appends: SQLite and psycopg get the rows straight
@@ -178,12 +186,12 @@ class AuditStore:
         new_size = size + len(datas)
         if datas:
             start = merkle.stored_hash_count(size)
-            _bulk_insert(
-                conn,
-                entry_table,
-                [(size + i, d, h) for i, (d, h) in enumerate(zip(datas, leaves, strict=True))],
-            )
-            _bulk_insert(conn, hash_table, [(start + i, h) for i, h in enumerate(new_hashes)])
+            keys = [_leaf_key(h) for h in leaves]
+            rows = list(zip(range(size, new_size), datas, leaves, keys, strict=True))
+            _bulk_insert(conn, entry_table, rows)
+            count = len(new_hashes)
+            stored = list(zip(range(start, start + count), new_hashes, strict=True))
+            _bulk_insert(conn, hash_table, stored)
         note = self._checkpoint_note(new_size, merkle.frontier_root(new_frontier))
         existing = conn.execute(
             select(checkpoint_table.c.note).where(checkpoint_table.c.size == new_size)
@@ -274,7 +282,10 @@ class AuditStore:
         """The first leaf index whose hash is ``leaf_hash``."""
         with self._engine.connect() as conn:
             value = conn.execute(
-                select(func.min(entry_table.c.idx)).where(entry_table.c.leaf_hash == leaf_hash)
+                select(func.min(entry_table.c.idx)).where(
+                    entry_table.c.leaf_key == _leaf_key(leaf_hash),
+                    entry_table.c.leaf_hash == leaf_hash,
+                )
             ).scalar()
         if value is None:
             raise ProofError(f"no entry with leaf hash {leaf_hash.hex()}")

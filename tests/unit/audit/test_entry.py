@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateway.audit._entry import EventKind, LogEntry, entries_involving, subject_digest
 from gateway.audit._errors import EntryError
@@ -73,3 +75,42 @@ def test_involvement_needs_the_salt() -> None:
     ]
     assert entries_involving(entries, SALT, "id", "B") == [1]
     assert entries_involving(entries, b"another-operator-salt", "id", "B") == []
+
+
+_text = st.text(min_size=1, max_size=40)
+
+
+@given(
+    message_id=_text,
+    sender=_text,
+    receiver=_text,
+    outcome=_text,
+    optional=st.lists(st.none() | _text, min_size=5, max_size=5),
+    micros=st.integers(min_value=0, max_value=10**15),
+    salts=st.lists(st.binary(min_size=16, max_size=16), max_size=3),
+)
+def test_fast_canonical_equals_generic_json_encoding(
+    message_id: str,
+    sender: str,
+    receiver: str,
+    outcome: str,
+    optional: list[str | None],
+    micros: int,
+    salts: list[bytes],
+) -> None:
+    entry = _entry(
+        message_id=message_id,
+        sender=sender,
+        receiver=receiver,
+        outcome=outcome,
+        conversation_id=optional[0],
+        ref_to_message_id=optional[1],
+        query_id=optional[2],
+        procedure=optional[3],
+        evidence_type=optional[4],
+        time=datetime(2000, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros),
+        message_time=None if optional[0] is None else datetime(2030, 5, 6, tzinfo=UTC),
+        subjects=tuple(subject_digest(s, "x", "y") for s in salts),
+    )
+    assert entry.canonical() == entry.canonical_reference()
+    assert LogEntry.from_canonical(entry.canonical()) == entry
