@@ -39,6 +39,7 @@ DIGEST_HEADER = "digest"
 """HTTP header carrying the body digest (RFC 3230), the only signed header observed."""
 _UNDERSTOOD_CRIT = frozenset({"b64", "sigD"})
 _ALGORITHMS = frozenset({"ES256", "EdDSA"})
+_MAX_CHAIN = 8
 _X5T_DIGESTS = {"S256": hashlib.sha256, "S384": hashlib.sha384, "S512": hashlib.sha512}
 
 
@@ -120,6 +121,8 @@ def certificates(header: dict[str, Any]) -> list[x509.Certificate]:
     x5c = header.get("x5c")
     if not isinstance(x5c, list) or not x5c or not all(isinstance(c, str) for c in x5c):
         raise SignatureRejected("JWS x5c certificate chain is missing", field="x5c")
+    if len(x5c) > _MAX_CHAIN:
+        raise SignatureRejected(f"JWS x5c holds more than {_MAX_CHAIN} certificates", field="x5c")
     certs = []
     for item in x5c:  # RFC 7515 §4.1.6: standard base64 (not url-safe) DER
         try:

@@ -274,6 +274,7 @@ def _verify(
     certs = certificates(header)
     leaf = certs[0]
     check_leaf_reference(header, leaf)
+    when = signed_at(header)
     signed_values = []
     for name in pars:
         value = digest if name == DIGEST_HEADER else _header(headers, name)
@@ -285,7 +286,6 @@ def _verify(
     except UnicodeEncodeError as exc:
         raise SignatureRejected("signed headers are not ASCII", field=SIGNATURE_HEADER) from exc
     _check_signature(alg, leaf, b64url(parts[2], "JWS signature"), data)
-    when = signed_at(header)
     if when is not None:
         if when > now + skew:
             raise SignatureRejected("response was signed in the future", field="iat")

@@ -142,6 +142,9 @@ def test_unsafe_policy_accepts_unsigned_with_warning(
         ({"x5t#o": None}, "x5t#o"),
         ({"kid": base64.b64encode(b"\x30\x00").decode()}, "kid"),
         ({"x5c": None}, "x5c"),
+        ({"x5c": ["AAAA"] * 9}, "more than 8"),
+        ({"x5c": ["not base64!"]}, "x5c"),
+        ({"iat": "yesterday"}, "iat"),
     ],
 )
 def test_bad_protected_header_is_refused(
