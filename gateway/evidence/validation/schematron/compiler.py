@@ -39,7 +39,7 @@ from gateway.namespaces import NS
 
 __all__ = ["COMPILER_VERSION", "RESULT_NS", "compile_expanded"]
 
-COMPILER_VERSION = "gw-sch-6"
+COMPILER_VERSION = "gw-sch-7"
 """Changes whenever the generated XSLT changes; part of the on-disk cache key."""
 RESULT_NS = "urn:x-oots-gateway:schematron-result"
 _X = f"{{{NS.XSL}}}"
@@ -130,7 +130,8 @@ def _assertion(
     finding.set("pattern", _avt(pattern_label))
     finding.set("context", _avt(rule.get("context", "")))
     for attr in ("id", "role", "flag"):
-        value = assertion.get(attr) or rule.get(attr)
+        # role and flag may be declared on the rule for all its assertions; ids never inherit
+        value = assertion.get(attr) or (rule.get(attr) if attr != "id" else None)
         if value is not None:
             finding.set(attr, _avt(value))
     finding.set("location", "{gwr:path(.)}")

@@ -212,6 +212,16 @@ def test_roles_and_flags_map_to_severities(tmp_path: Path) -> None:
     ]
 
 
+def test_rule_role_is_inherited_but_not_the_rule_id(tmp_path: Path) -> None:
+    found = run(
+        tmp_path,
+        """<sch:pattern><sch:rule id="RULE-1" role="warning" context="o:order">
+        <sch:assert test="false()">no id of its own</sch:assert>
+      </sch:rule></sch:pattern>""",
+    )
+    assert [(f.rule_id, f.role) for f in found] == [(None, "warning")]
+
+
 def test_missing_query_binding_is_compiled_as_xslt2(tmp_path: Path) -> None:
     found = run(
         tmp_path,
