@@ -4,6 +4,7 @@ and parses back into the model it was built from."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -128,6 +129,7 @@ def test_official_c022_cannot_be_evaluated_on_a_correct_preview_severity(
     from .conftest import V1_SAMPLES
 
     sample = next((shared_dir / V1_SAMPLES).rglob("3.2 Step 2 Error Response*.xml")).read_bytes()
+    assert b"PreviewRequired\x7f" in sample
     assert validator.validate(sample).valid
     fixed = sample.replace(b"PreviewRequired\x7f", b"PreviewRequired")
     assert fixed != sample
@@ -136,3 +138,14 @@ def test_official_c022_cannot_be_evaluated_on_a_correct_preview_severity(
     assert "FORG0001" in report.findings[-1].message or any(
         "FORG0001" in x.message for x in report.findings
     )
+
+
+def test_v1_authorization_error_with_error_severity_fails_c015(validator: Validator) -> None:
+    """R-EDM-ERR-C015 forbids the Error severity on rs:AuthorizationExceptionType, so with
+    the C022 defect above no v1.0 EDM:ERR:0002 passes the official EDM-ERR-C unchanged."""
+    from gateway.evidence.edm.error import EdmException
+
+    base = f.error(V1, EdmErrorCode.MISSING_AUTHORIZATION)
+    model = dataclasses.replace(base, exception=EdmException(
+        EdmErrorCode.MISSING_AUTHORIZATION, timestamp=f.NOW))
+    assert validator.validate(build_error_response(model)).failing_rule_ids == ("R-EDM-ERR-C015",)
