@@ -39,8 +39,9 @@ from gateway.ebms._envelope import parse_envelope
 from gateway.ebms._inspect import security_summary
 from gateway.ebms._model import UserMessage
 from gateway.ebms._payloads import match_parts, open_payloads
-from gateway.ebms._pmode_toml import load_pmode, render_pmode
+from gateway.ebms._pmode_toml import render_pmode
 from gateway.ebms._signals import check_receipt, signed_references
+from gateway.ebms.pmode_files import certificate_status, load_pmode_file
 from gateway.ebms.security import (
     DecryptionIdentity,
     ExpectedPeer,
@@ -285,27 +286,20 @@ def _decompress(report: Report, user: UserMessage, parts: Any, name: str) -> Non
 def _pmode_check(args: argparse.Namespace, settings: Settings) -> int:
     del settings
     path: Path = args.file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"cannot read PMode {path}: {exc}") from exc
-    pmode = load_pmode(text, source=str(path))
+    pmode = load_pmode_file(path)
     print(render_pmode(pmode))
-    problems = 0
     print("  certificate references:")
-    for peer in pmode.peers:
-        for label, ref in (("signing", peer.signing_certificate),
-                           ("encryption", peer.encryption_certificate)):
-            if ref is None:
-                print(f"    {peer.name} {label}: not configured")
-                continue
-            cert_path = (path.parent / ref).resolve()
-            try:
-                cert = x509.load_pem_x509_certificates(cert_path.read_bytes())[0]
-                print(f"    {peer.name} {label}: {cert.subject.rfc4514_string()}, valid until "
-                      f"{cert.not_valid_after_utc:%Y-%m-%d}")
-            except (OSError, ValueError, IndexError) as exc:
-                problems += 1
-                print(f"    {peer.name} {label}: PROBLEM {cert_path}: {exc}")
+    problems = 0
+    for status in certificate_status(pmode, path.parent):
+        label = f"    {status.peer} {status.purpose}"
+        if status.certificate is not None:
+            cert = status.certificate
+            print(f"{label}: {cert.subject.rfc4514_string()}, valid until "
+                  f"{cert.not_valid_after_utc:%Y-%m-%d}")
+        elif status.reference is None:
+            print(f"{label}: not configured")
+        else:
+            problems += 1
+            print(f"{label}: PROBLEM {status.path}: {status.problem}")
     print("result: " + ("ok" if not problems else f"{problems} certificate problem(s)"))
     return 0 if not problems else 1

@@ -27,6 +27,7 @@ from gateway.ebms import (
 from gateway.ebms._pmode import match_inbound
 from gateway.ebms._pmode_toml import load_pmode
 from gateway.ebms._signals import check_receipt, new_message_id, receipt_envelope, signed_references
+from gateway.ebms.pmode_files import load_pmode_file, resolve_peer_keys
 from gateway.ebms.security import (
     DecryptionIdentity,
     ExpectedPeer,
@@ -38,7 +39,7 @@ from gateway.ebms.security import (
     standard_trust,
     verify_signal,
 )
-from gateway.errors import EbmsError, EbmsErrorCode
+from gateway.errors import ConfigurationError, EbmsError, EbmsErrorCode
 from mocks.pki import TestPki
 
 from ._support import oots_request
@@ -258,3 +259,17 @@ def test_inspect_receipt_against_sent_message(pki: TestPki, tmp_path: Path,
     assert code == 1
     assert "[FAILED]  receipt matches sent message: EBMS:0302" in out
     assert "[ok]      signature" in out  # the receipt itself is fine, it is for another signing
+
+
+def test_resolve_peer_keys_from_example(pki: TestPki, tmp_path: Path) -> None:
+    folder = tmp_path / "docs" / "examples"
+    folder.mkdir(parents=True)
+    shutil.copytree(pki.directory, tmp_path / "var" / "pki")
+    shutil.copyfile(EXAMPLE, folder / "pmode-oots.toml")
+    pmode = load_pmode_file(folder / "pmode-oots.toml")
+    keys = resolve_peer_keys(pmode, folder)
+    assert keys["NL"].signing == (pki.certificate("nl-ap.rsa-sign"),)
+    assert keys["AT"].encryption == pki.certificate("at-ap.x25519")
+    (tmp_path / "var" / "pki" / "nl-ap.rsa-sign.pem").unlink()
+    with pytest.raises(ConfigurationError, match="peer NL: signing certificate"):
+        resolve_peer_keys(pmode, folder)
