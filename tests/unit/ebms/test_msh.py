@@ -10,6 +10,8 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gateway.ebms import Payload, Property, parse_envelope
 from gateway.ebms._msh import (
@@ -195,3 +197,33 @@ def test_soap11_and_signals_are_not_user_messages(pki: TestPki, de_pmode: PMode,
                     now=NOW, receipt_domain="de")
         assert exc.value.ebms_code is EbmsErrorCode.INVALID_HEADER
         assert fragment in exc.value.message
+
+
+_media = st.sampled_from(["application/pdf", "application/octet-stream", "image/png"])
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), peer=st.sampled_from([("NL", "nl-ap", V115), ("AT", "at-ap", V20)]),
+       action=st.sampled_from(["ExecuteQueryRequest", "ExecuteQueryResponse"]))
+def test_random_payload_sets_round_trip_through_the_msh(pki: TestPki, de_pmode: PMode,
+                                                        data: st.DataObject,
+                                                        peer: tuple, action: str) -> None:  # type: ignore[type-arg]
+    """compress -> sign -> encrypt -> MIME -> parse -> decrypt -> verify -> gunzip == input."""
+    name, actor, profile = peer
+    n = data.draw(st.integers(0, 3))
+    payloads = tuple(
+        Payload(f"p{i}@{actor}.oots", data.draw(st.binary(max_size=20_000)), data.draw(_media))
+        for i in range(n))
+    theirs = _mirror(de_pmode, name)
+    out = prepare_outbound(theirs, peer="DE", action=action, conversation_id="c",
+                           payloads=payloads, properties=PROPS,
+                           identities={profile: _identity(pki, actor, profile)},
+                           peer_keys=_keys(pki, "de-gw", profile), now=NOW,
+                           message_id=f"m{n}@{actor}.oots")
+    got = _receive(pki, de_pmode, out)
+    assert got.payloads == payloads and got.match.peer.name == name
+    receipt = accept_response("application/soap+xml", got.receipt, outbound=out,
+                              trust=standard_trust([pki.certificate("test-ca")]),
+                              peer_keys=_keys(pki, "de-gw", profile), now=NOW)
+    assert len(receipt.references) == 2 + n
