@@ -209,6 +209,7 @@ class WssURI:
         "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0"
         "#X509SubjectKeyIdentifier"
     )
-    ENCRYPTED_KEY_TOKEN: Final = (  # noqa: S105 (a token type URI, not a password)
-        "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey"
+    # A WSS token-type URI, not a password.
+    ENCRYPTED_KEY_TOKEN: Final = (
+        "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey"  # noqa: S105
     )
