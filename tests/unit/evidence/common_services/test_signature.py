@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import logging
 
@@ -64,10 +65,29 @@ def test_changed_digest_header_is_refused(
     capture = captures["eb_requirements_fr"]
     body = capture.body.replace(b"Test - FR - MS Procedure", b"Test - DE - MS Procedure")
     assert body != capture.body
-    digest = "SHA-256=" + base64.b64encode(__import__("hashlib").sha256(body).digest()).decode()
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
     headers = {**capture.headers, "digest": digest}
     with pytest.raises(SignatureRejected, match="signature does not verify"):
         verify_response(body, headers, anchors=acc_anchors, now=capture.iat)
+
+
+@pytest.mark.parametrize(
+    "digest",
+    [
+        "SHA-256=" + base64.b64encode(bytes(32)).decode(),
+        "SHA-512=" + base64.b64encode(bytes(64)).decode(),
+        "SHA-256=not-base64",
+        "sha256",
+    ],
+)
+def test_changed_digest_header_alone_is_refused(
+    digest: str, captures: dict[str, Capture], acc_anchors: TrustAnchors
+) -> None:
+    capture = captures["eb_evidence_types_fi"]
+    headers = {**capture.headers, "digest": digest}
+    with pytest.raises(SignatureRejected) as info:
+        verify_response(capture.body, headers, anchors=acc_anchors, now=capture.iat)
+    assert info.value.field == "digest"
 
 
 def test_foreign_certificate_is_refused(
