@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -14,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from gateway.audit import _merkle as m
 from gateway.audit._checkpoint import NoteSigner, open_checkpoint
 from gateway.audit._storage import AuditStore, entry_table
+from gateway.audit.web import audit_router
 
 from ._support import ORIGIN, T0, make_entry
 
@@ -32,26 +33,40 @@ def _fill(store: AuditStore) -> None:
         store.append([make_entry(first + i) for i in range(count)], now=T0)
 
 
-@pytest.fixture
-def client(store: AuditStore) -> Iterator[TestClient]:
-    """The router mounted at /audit over a 12-entry log."""
-    from gateway.audit.web import audit_router
+class AsgiClient:
+    """Synchronous GETs against an ASGI app in process (httpx.ASGITransport)."""
 
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+
+    def get(self, path: str, params: dict[str, int | str] | None = None) -> httpx.Response:
+        async def _get() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self._app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://audit") as client:
+                response = await client.get(path, params=params)
+                await response.aread()
+                return response
+
+        return asyncio.run(_get())
+
+
+@pytest.fixture
+def client(store: AuditStore) -> AsgiClient:
+    """The router mounted at /audit over a 12-entry log."""
     _fill(store)
     app = FastAPI()
     app.include_router(audit_router(store), prefix="/audit")
-    with TestClient(app) as test_client:
-        yield test_client
+    return AsgiClient(app)
 
 
-def test_latest_checkpoint(client: TestClient, signer: NoteSigner) -> None:
+def test_latest_checkpoint(client: AsgiClient, signer: NoteSigner) -> None:
     response = client.get("/audit/checkpoint")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert open_checkpoint(response.content, signer.verifier(), origin=ORIGIN).size == 12
 
 
-def test_checkpoints_and_entries(client: TestClient) -> None:
+def test_checkpoints_and_entries(client: AsgiClient) -> None:
     records = client.get("/audit/checkpoints").text.splitlines()
     sizes = [json.loads(line)["size"] for line in records]
     assert sizes == [5, 12]
@@ -64,7 +79,7 @@ def test_checkpoints_and_entries(client: TestClient) -> None:
     assert client.get("/audit/entries", params={"start": 0, "end": 5000}).status_code == 400
 
 
-def test_inclusion_by_leaf_hash(client: TestClient, signer: NoteSigner) -> None:
+def test_inclusion_by_leaf_hash(client: AsgiClient, signer: NoteSigner) -> None:
     root = open_checkpoint(client.get("/audit/checkpoint").content, signer.verifier()).root_hash
     leaf = m.leaf_hash(make_entry(8).canonical())
     record = client.get("/audit/proof/inclusion", params={"leaf_hash": leaf.hex()}).json()
@@ -76,7 +91,7 @@ def test_inclusion_by_leaf_hash(client: TestClient, signer: NoteSigner) -> None:
     assert client.get("/audit/proof/inclusion", params={"leaf_hash": "zz"}).status_code == 422
 
 
-def test_inclusion_at_older_size_and_consistency(client: TestClient, signer: NoteSigner) -> None:
+def test_inclusion_at_older_size_and_consistency(client: AsgiClient, signer: NoteSigner) -> None:
     notes = [
         json.loads(line)["note"].encode()
         for line in client.get("/audit/checkpoints").text.split("\n")
