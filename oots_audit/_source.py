@@ -171,13 +171,19 @@ class HttpSource:
         return out
 
     def entries(self, size: int) -> list[bytes]:
-        """``GET /entries?start=&end=`` page by page, then whatever follows ``size``."""
+        """``GET /entries?start=&end=`` page by page for the first ``size`` leaves.
+
+        A live log may grow while we read it: leaves beyond the latest checkpoint
+        we verified are left for the next run."""
         out: list[bytes] = []
-        while True:
-            page = self._get("/entries", start=len(out), end=len(out) + _PAGE).splitlines()
+        while len(out) < size:
+            start = len(out)
+            end = min(size, start + _PAGE)
+            page = self._get("/entries", start=start, end=end).splitlines()
             out.extend(page)
-            if len(page) < _PAGE:
-                return out
+            if len(page) < end - start:
+                break  # fewer entries than signed: the verifier names the missing ones
+        return out
 
     def inclusion(self, size: int) -> dict[int, InclusionRecord]:
         """``GET /proofs/inclusion?start=&end=&size=`` page by page."""

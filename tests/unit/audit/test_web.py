@@ -21,6 +21,9 @@ from gateway.audit import _merkle as m
 from gateway.audit._checkpoint import NoteSigner, open_checkpoint
 from gateway.audit._storage import AuditStore, entry_table
 from gateway.audit.web import audit_router
+from oots_audit._source import HttpSource
+from oots_audit._tlog import LogKey
+from oots_audit._verify import verify_log
 
 from ._support import ORIGIN, T0, make_entry
 
@@ -174,3 +177,26 @@ def test_verifier_detects_database_tampering_over_http(
     result = _oots_audit("verify", "--log", base, "--key", signer.verifier().encode(), "--no-state")
     assert result.returncode == 1
     assert "entry changed: line 4 (message 'msg-3@oots.example.de'" in result.stdout
+
+
+def test_log_growing_during_verification_is_not_tampering(
+    served_log: tuple[str, AuditStore], signer: NoteSigner
+) -> None:
+    base, store = served_log
+    source = HttpSource(base)
+
+    class Growing:
+        """The live log gains a batch right after the verifier read its checkpoints."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(source, name)
+
+        def checkpoints(self) -> list[bytes]:
+            notes = source.checkpoints()
+            store.append([make_entry(12 + i) for i in range(3)], now=T0)
+            return notes
+
+    report = verify_log(Growing(), LogKey.parse(signer.verifier().encode()), None)  # type: ignore[arg-type]
+    assert report.ok, report.render()
+    assert report.latest is not None and report.latest.size == 12
+    assert store.size() == 15
