@@ -7,7 +7,13 @@ salted subject digests). Adapters: :mod:`._storage` (SQLAlchemy), :mod:`._export
 """
 
 from gateway.audit._checkpoint import Checkpoint, NoteSigner, NoteVerifier, open_checkpoint
-from gateway.audit._entry import EventKind, LogEntry, entries_involving, subject_digest
+from gateway.audit._entry import (
+    EventKind,
+    LogEntry,
+    entries_involving,
+    subject_digest,
+    wire_digest,
+)
 from gateway.audit._errors import AuditError, CheckpointError, EntryError, ProofError
 from gateway.audit._export import export_log
 from gateway.audit._keys import open_store
@@ -29,4 +35,5 @@ __all__ = [
     "open_checkpoint",
     "open_store",
     "subject_digest",
+    "wire_digest",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "LogEntry",
     "entries_involving",
     "subject_digest",
+    "wire_digest",
 ]
 
 ENTRY_VERSION = 1
@@ -62,6 +63,11 @@ class EventKind(enum.Enum):
     PREVIEW_REFUSED = "preview-refused"
     RECEIPT_RECEIVED = "receipt-received"
     RECEIPT_SENT = "receipt-sent"
+
+
+def wire_digest(body: bytes) -> str:
+    """The ``wire_sha256`` value of the exact bytes on the wire (hex SHA-256)."""
+    return hashlib.sha256(body).hexdigest()
 
 
 def subject_digest(salt: bytes, scheme: str, value: str) -> str:

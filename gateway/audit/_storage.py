@@ -111,9 +111,12 @@ def _bulk_insert(conn: Connection, table: Table, rows: Sequence[tuple[int | byte
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
         driver.executemany(sql, rows)  # type: ignore[union-attr]
     elif dialect.name == "postgresql" and dialect.driver == "psycopg":
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(  # type: ignore[union-attr]
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     else:

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.audit._entry import EventKind, LogEntry, entries_involving, subject_digest
+from gateway.audit._entry import (
+    EventKind,
+    LogEntry,
+    entries_involving,
+    subject_digest,
+    wire_digest,
+)
 from gateway.audit._errors import EntryError
 
 WIRE = hashlib.sha256(b"the exact HTTP body").hexdigest()
@@ -114,3 +120,9 @@ def test_fast_canonical_equals_generic_json_encoding(
     )
     assert entry.canonical() == entry.canonical_reference()
     assert LogEntry.from_canonical(entry.canonical()) == entry
+
+
+def test_wire_digest_is_sha256_hex_of_the_body() -> None:
+    body = b"--MIMEBoundary\r\n...the whole HTTP body...\r\n"
+    assert wire_digest(body) == hashlib.sha256(body).hexdigest()
+    assert _entry(wire_sha256=wire_digest(body)).wire_sha256 == hashlib.sha256(body).hexdigest()

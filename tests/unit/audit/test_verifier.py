@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,18 @@ def test_wrong_key_format_is_a_usage_error(
 ) -> None:
     assert oots_audit(["verify", str(valid_export), "--key", "nonsense", "--no-state"]) == 2
     assert "cannot verify" in capsys.readouterr().err
+
+
+def test_verifier_loads_nothing_of_the_gateway() -> None:
+    code = (
+        "import sys, oots_audit.cli, oots_audit._verify, oots_audit._source, oots_audit._tlog\n"
+        "bad = sorted(m for m in sys.modules if m == 'gateway' or m.startswith('gateway.'))\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    package = Path(oots_audit.__code__.co_filename).parent
+    for source in package.glob("*.py"):
+        assert (
+            "from gateway" not in source.read_text() and "import gateway" not in source.read_text()
+        )
