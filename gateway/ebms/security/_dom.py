@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
+import secrets
 from dataclasses import dataclass
 
 from lxml import etree
@@ -41,8 +41,8 @@ def qname(ns: str, local: str) -> str:
 
 
 def new_id(prefix: str) -> str:
-    """A fresh NCName id, e.g. ``SIG-3f2a...``."""
-    return f"{prefix}-{uuid.uuid4()}"
+    """A fresh NCName id, e.g. ``SIG-3f2a...`` (128 random bits)."""
+    return f"{prefix}-{secrets.token_hex(16)}"
 
 
 def children(element: etree._Element, ns: str, local: str) -> list[etree._Element]:
@@ -69,29 +69,26 @@ def b64encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-_WITH_ID = etree.XPath(
-    "//*[@wsu:Id or @Id or @ID or @id]", namespaces={"wsu": NS.WSU}
-)
-"""A constant expression (no message data is ever put into an XPath)."""
+_ID_VALUES = etree.XPath("//@wsu:Id | //@Id | //@ID | //@id", namespaces={"wsu": NS.WSU})
+"""A constant expression (no message data is ever put into an XPath): every id attribute."""
 
 
 def index_ids(root: etree._Element) -> dict[str, etree._Element]:
     """Map every id value to its element; refuse a value that occurs twice."""
     index: dict[str, etree._Element] = {}
-    found = _WITH_ID(root)
+    found = _ID_VALUES(root)
     assert isinstance(found, list)
-    for element in found:
-        assert isinstance(element, etree._Element)
-        for attr in ID_ATTRIBUTES:
-            value = element.get(attr)
-            if value is None:
-                continue
-            if value in index and index[value] is not element:
-                raise fail(
-                    EbmsErrorCode.FAILED_AUTHENTICATION,
-                    f"id {value!r} occurs more than once in the message",
-                )
-            index[value] = element
+    for value in found:
+        assert isinstance(value, etree._ElementUnicodeResult)
+        element = value.getparent()
+        assert element is not None
+        key = str(value)
+        if key in index and index[key] is not element:
+            raise fail(
+                EbmsErrorCode.FAILED_AUTHENTICATION,
+                f"id {key!r} occurs more than once in the message",
+            )
+        index[key] = element
     return index
 
 

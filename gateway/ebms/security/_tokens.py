@@ -13,6 +13,7 @@ PMode peer's, or tokens in the same header): they name a key, they do not carry 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +33,14 @@ from gateway.ebms.security._profiles import fail
 from gateway.errors import EbmsErrorCode
 from gateway.namespaces import NS, WssURI
 
-__all__ = ["ResolvedToken", "add_bst", "bst_reference", "resolve_key_info", "tokens_in"]
+__all__ = [
+    "ResolvedToken",
+    "add_bst",
+    "bst_reference",
+    "resolve_key_info",
+    "ski_reference",
+    "tokens_in",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +53,14 @@ class ResolvedToken:
     """Which reference form was used (BST, PKIPath, SKI, IssuerSerial, X509Data)."""
 
 
+@functools.lru_cache(maxsize=64)
 def _der(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.DER)
+
+
+@functools.lru_cache(maxsize=64)
+def _der_b64(cert: x509.Certificate) -> str:
+    return b64encode(_der(cert))
 
 
 def _pkipath(certs: Sequence[x509.Certificate]) -> bytes:
@@ -76,7 +90,7 @@ def add_bst(
         bst.text = b64encode(_pkipath([*reversed(chain), certificate]))
     else:
         value_type = WssURI.X509V3
-        bst.text = b64encode(_der(certificate))
+        bst.text = _der_b64(certificate)
     bst.set("ValueType", value_type)
     bst.set(qname(NS.WSU, "Id"), token_id)
     if index is None:
@@ -94,6 +108,18 @@ def bst_reference(parent: etree._Element, token_id: str, value_type: str) -> etr
     ref = etree.SubElement(str_el, qname(NS.WSSE, "Reference"))
     ref.set("URI", f"#{token_id}")
     ref.set("ValueType", value_type)
+    return str_el
+
+
+def ski_reference(parent: etree._Element, certificate: x509.Certificate) -> etree._Element:
+    """Append ``wsse:SecurityTokenReference/wsse:KeyIdentifier`` (``#X509SubjectKeyIdentifier``)
+    naming ``certificate`` - how Domibus' default eDeliveryAS4Policy names the recipient."""
+    str_el = etree.SubElement(parent, qname(NS.WSSE, "SecurityTokenReference"),
+                              nsmap={"wsse": NS.WSSE})
+    key_id = etree.SubElement(str_el, qname(NS.WSSE, "KeyIdentifier"))
+    key_id.set("EncodingType", WssURI.BASE64_BINARY)
+    key_id.set("ValueType", WssURI.X509_SKI)
+    key_id.text = b64encode(subject_key_identifier(certificate))
     return str_el
 
 

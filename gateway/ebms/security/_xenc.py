@@ -8,10 +8,13 @@ message, carried in one ``xenc:EncryptedKey`` whose ``ReferenceList`` names ever
 EncryptedData:
 
 - eDelivery AS4 1.15: key transport ``xenc11#rsa-oaep`` with ``ds:DigestMethod`` SHA-256
-  and ``xenc11:MGF`` MGF1-SHA256; the recipient certificate is a BST.
+  and ``xenc11:MGF`` MGF1-SHA256; the recipient certificate is named by its Subject Key
+  Identifier (``wsse:KeyIdentifier``, as Domibus' default eDeliveryAS4Policy does). When
+  reading, a BST reference, SKI or IssuerSerial is accepted, matched against our own
+  decryption certificates only.
 - eDelivery AS4 2.0: ``xenc:AgreementMethod`` X25519 ephemeral-static; the ephemeral
   public key in ``xenc:OriginatorKeyInfo/dsig11:DEREncodedKeyValue`` (SPKI DER), the
-  recipient certificate in ``xenc:RecipientKeyInfo``; ``xenc11:KeyDerivationMethod``
+  recipient certificate (by SKI) in ``xenc:RecipientKeyInfo``; ``xenc11:KeyDerivationMethod``
   HKDF with ``dsig-more:HKDFParams`` (PRF HMAC-SHA256, Salt, Info, KeyLength); the KEK
   wraps the content key with ``kw-aes128`` (RFC 3394).
 
@@ -35,9 +38,9 @@ from lxml import etree
 from gateway.crypto import CryptoFailure, decrepit, primitives
 from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail
-from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info
+from gateway.ebms.security._tokens import resolve_key_info, ski_reference
 from gateway.ebms.security._trust import DecryptionIdentity
-from gateway.errors import EbmsErrorCode
+from gateway.errors import EbmsError, EbmsErrorCode
 from gateway.namespaces import NS, Algorithm, WssURI
 
 __all__ = ["DecryptedPart", "decrypt_attachments", "encrypt_attachments"]
@@ -59,8 +62,7 @@ def _method(parent: etree._Element, ns: str, algorithm: str) -> etree._Element:
     return el
 
 
-def _agreement(key_info: etree._Element, recipient: x509.Certificate, bst: tuple[str, str],
-               ) -> bytes:
+def _agreement(key_info: etree._Element, recipient: x509.Certificate) -> bytes:
     """Write the X25519 AgreementMethod; return the derived KEK."""
     peer = recipient.public_key()
     if not isinstance(peer, x25519.X25519PublicKey):
@@ -86,7 +88,7 @@ def _agreement(key_info: etree._Element, recipient: x509.Certificate, bst: tuple
     )
     etree.SubElement(oki, qname(NS.DSIG11, "DEREncodedKeyValue")).text = b64encode(spki)
     rki = etree.SubElement(am, qname(NS.XENC, "RecipientKeyInfo"))
-    bst_reference(rki, *bst)
+    ski_reference(rki, recipient)
     return kek
 
 
@@ -99,11 +101,10 @@ def encrypt_attachments(
     """Encrypt each (content id, content type, data); insert EncryptedKey/Data at the
     top of ``security``; return the ciphertexts in order."""
     cek = primitives.random_key(Algorithm.AES128_GCM.value)
-    bst = add_bst(security, recipient, index=0)
     ek = etree.Element(qname(NS.XENC, "EncryptedKey"), nsmap={"xenc": NS.XENC})
     ek_id = new_id("EK")
     ek.set("Id", ek_id)
-    security.insert(1, ek)
+    security.insert(0, ek)
     key_info = etree.Element(qname(NS.DS, "KeyInfo"), nsmap={"ds": NS.DS})
     if profile is SecurityProfile.EDELIVERY_AS4_1_15:
         public = recipient.public_key()
@@ -114,12 +115,12 @@ def encrypt_attachments(
             "Algorithm", Algorithm.SHA256.value)
         etree.SubElement(em, qname(NS.XENC11, "MGF"), nsmap={"xenc11": NS.XENC11}).set(
             "Algorithm", Algorithm.MGF1_SHA256.value)
-        bst_reference(key_info, *bst)
+        ski_reference(key_info, recipient)
         wrapped = primitives.rsa_oaep_encrypt(public, cek, digest_uri=Algorithm.SHA256.value,
                                               mgf_uri=Algorithm.MGF1_SHA256.value)
     else:
         _method(ek, NS.XENC, Algorithm.KW_AES128.value)
-        wrapped = primitives.aes_key_wrap(_agreement(key_info, recipient, bst), cek)
+        wrapped = primitives.aes_key_wrap(_agreement(key_info, recipient), cek)
     ek.append(key_info)
     cd = etree.SubElement(ek, qname(NS.XENC, "CipherData"))
     etree.SubElement(cd, qname(NS.XENC, "CipherValue")).text = b64encode(wrapped)
@@ -144,7 +145,7 @@ def encrypt_attachments(
         transforms = etree.SubElement(cref, qname(NS.XENC, "Transforms"))
         etree.SubElement(transforms, qname(NS.DS, "Transform"), nsmap={"ds": NS.DS}).set(
             "Algorithm", Algorithm.SWA_CIPHERTEXT.value)
-        security.insert(2 + pos, ed)
+        security.insert(1 + pos, ed)
         out.append(primitives.aes_gcm_encrypt(cek, data))
     return out
 
@@ -198,7 +199,10 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
     am = first_child(key_info, NS.XENC, "AgreementMethod") if key_info is not None else None
     ref_info = first_child(am, NS.XENC, "RecipientKeyInfo") if am is not None else key_info
     ours = [cert for cert, _ in identity.pairs()]
-    recipient = resolve_key_info(ref_info, ids, ours, security).certificate
+    try:  # our certificates only: SKI / IssuerSerial / a BST holding one of them
+        recipient = resolve_key_info(ref_info, ids, ours).certificate
+    except EbmsError as exc:
+        raise _decrypt_failure(f"the message is not encrypted for us: {exc.message}") from exc
     keys = [key for cert, key in identity.pairs() if cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
