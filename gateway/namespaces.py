@@ -163,6 +163,11 @@ class CommonServicesURI:
     SEVERITY_ADDITIONAL_INPUT: Final = (
         "urn:sr.oots.tech.europa.eu:codes:ErrorSeverity:DSDErrorResponse:AdditionalInput"
     )
+    # Assumed v2.0 form: the 2.0 line moved the severity URNs to sr.oots.tech.ec.europa.eu
+    # (README item 6.2 for EDMErrorResponse:PreviewRequired, item 11); not seen for DSD.
+    SEVERITY_ADDITIONAL_INPUT_V2: Final = (
+        "urn:sr.oots.tech.ec.europa.eu:codes:ErrorSeverity:DSDErrorResponse:AdditionalInput"
+    )
     COLLECTION_SET: Final = "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set"
     # ETSI TS 119 182-1 §5.2.8 sigD mechanism for HTTP headers
     JADES_HTTP_HEADERS: Final = "http://uri.etsi.org/19182/HttpHeaders"

@@ -76,7 +76,9 @@ class AdditionalInputRequest:
 
     def to_error(self, detail: str | None = None) -> ErrorResponse:
         """The DSD:ERR:0005 answer carrying this request (DSD side, e.g. the mock DSD)."""
-        base = CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT, detail=detail)
+        base = CsException.for_code(
+            DsdErrorCode.ADDITIONAL_INPUT, detail=detail, version=self.version
+        )
         exception = dataclasses.replace(
             base,
             data_service_evidence_type=self.evidence_type,

@@ -64,13 +64,24 @@ class CsException:
     """``collectionType`` of the concepts slot (one official sample omits it)."""
 
     @classmethod
-    def for_code(cls, code: EbErrorCode | DsdErrorCode, detail: str | None = None) -> CsException:
-        """An exception with the code list's type and message for ``code``."""
-        severity = (
-            CommonServicesURI.SEVERITY_ADDITIONAL_INPUT
-            if code is DsdErrorCode.ADDITIONAL_INPUT
-            else CommonServicesURI.SEVERITY_ERROR
-        )
+    def for_code(
+        cls,
+        code: EbErrorCode | DsdErrorCode,
+        detail: str | None = None,
+        *,
+        version: CsVersion = CsVersion.V2_0,
+    ) -> CsException:
+        """An exception with the code list's type, message and severity for ``code``.
+
+        DSD:ERR:0005 takes the ``AdditionalInput`` severity: the v1.0 code-list URN, or
+        for v2.0 the ``sr.oots.tech.ec.europa.eu`` form (assumed, see namespaces).
+        """
+        if code is not DsdErrorCode.ADDITIONAL_INPUT:
+            severity = CommonServicesURI.SEVERITY_ERROR
+        elif version is CsVersion.V1_0:
+            severity = CommonServicesURI.SEVERITY_ADDITIONAL_INPUT
+        else:
+            severity = CommonServicesURI.SEVERITY_ADDITIONAL_INPUT_V2
         return cls(
             code=code.value,
             exception_type=code.exception_type,

@@ -199,7 +199,7 @@ def errors(version: CsVersion) -> st.SearchStrategy[ErrorResponse]:
     plain = st.builds(CsException.for_code, st.sampled_from(codes), st.none() | words)
     extra = st.builds(
         lambda detail, dset, cs: replace(
-            CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT, detail),
+            CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT, detail, version=version),
             data_service_evidence_type=dset,
             user_requested_concepts=cs,
         ),

@@ -25,6 +25,7 @@ from gateway.evidence.common_services.model import (
 from gateway.evidence.common_services.queries import DataServicesQuery, parse_query
 from gateway.evidence.common_services.responses import build_response, parse_response
 from gateway.evidence.validation import MessageKind, Validator
+from gateway.namespaces import CommonServicesURI
 from gateway.settings import Settings
 
 DSD_DIR = "oots-edm-1.0/samples/DSD/Complete XML examples (DSD)"
@@ -106,6 +107,7 @@ def test_v2_error_built_parsed_and_answered(settings: Settings) -> None:
     assert report.kind is MessageKind.DSD_ERROR_RESPONSE and report.valid, report.findings
     parsed = parse_response(data)
     assert isinstance(parsed, ErrorResponse)
+    assert parsed.exception.severity == CommonServicesURI.SEVERITY_ADDITIONAL_INPUT_V2
     received = AdditionalInputRequest.from_response(parsed)
     assert received == request
     first = DataServicesQuery(
@@ -123,6 +125,9 @@ def test_v1_built_error_passes_schematron(shared_dir: Path, settings: Settings) 
     data = build_response(request.to_error(detail="JurisdictionDetermination"))
     report = Validator.from_settings(settings).validate(data)
     assert report.rule_sets and report.valid, report.findings
+    parsed = parse_response(data)
+    assert isinstance(parsed, ErrorResponse)
+    assert parsed.exception.severity == CommonServicesURI.SEVERITY_ADDITIONAL_INPUT
 
 
 @pytest.mark.parametrize(
