@@ -106,16 +106,16 @@ def _bulk_insert(conn: Connection, table: Table, rows: Sequence[tuple[int | byte
     columns = [c.name for c in table.columns]
     dialect = conn.dialect
     driver = conn.connection.driver_connection
+    if driver is None:
+        raise AuditError("the database connection has no DB-API driver connection")
+    names = ", ".join(columns)
     if dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-        driver.executemany(sql, rows)  # type: ignore[union-attr]
+        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608
     elif dialect.name == "postgresql" and dialect.driver == "psycopg":
         with (
             driver.cursor() as cursor,
-            cursor.copy(  # type: ignore[union-attr]
-                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-            ) as copy,
+            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)

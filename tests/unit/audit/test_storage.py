@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy.exc
 from sqlalchemy import event, func, select
@@ -123,3 +125,18 @@ def test_company_involvement_with_the_salt(store: AuditStore) -> None:
     assert entries_involving(parsed, SALT, "LegalPersonIdentifier", "DE/HRB 12345") == [1]
     assert entries_involving(parsed, SALT, "LegalPersonIdentifier", "DE/HRB 99999") == []
     assert b"HRB" not in b"".join(store.entries(0, 3))
+
+
+def test_generic_dialect_path_writes_the_same_log(
+    tmp_path: Path, signer: NoteSigner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dialects without a DB-API fast path use plain Core inserts: same tree, same proofs."""
+    fast = AuditStore.open(f"sqlite:///{tmp_path / 'fast.db'}", origin=ORIGIN, signer=signer)
+    generic = AuditStore.open(f"sqlite:///{tmp_path / 'generic.db'}", origin=ORIGIN, signer=signer)
+    monkeypatch.setattr(generic.engine.dialect, "name", "generic-sql")
+    for store in (fast, generic):
+        _fill(store, [3, 9])
+    assert generic.checkpoints() == fast.checkpoints()
+    assert generic.all_stored_hashes() == fast.all_stored_hashes()
+    fast.close()
+    generic.close()
