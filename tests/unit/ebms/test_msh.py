@@ -202,7 +202,7 @@ def test_soap11_and_signals_are_not_user_messages(pki: TestPki, de_pmode: PMode,
 _media = st.sampled_from(["application/pdf", "application/octet-stream", "image/png"])
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data(), peer=st.sampled_from([("NL", "nl-ap", V115), ("AT", "at-ap", V20)]),
        action=st.sampled_from(["ExecuteQueryRequest", "ExecuteQueryResponse"]))
