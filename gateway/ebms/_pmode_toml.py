@@ -183,7 +183,10 @@ def _build(top: _Table, source: str) -> PMode:
 
 
 def _duration(td: timedelta) -> str:
-    minutes = int(td.total_seconds() // 60)
+    seconds = td.total_seconds()
+    if seconds % 60:
+        return f"{seconds:g} s"
+    minutes = int(seconds // 60)
     if minutes % (24 * 60) == 0:
         return f"{minutes // (24 * 60)} d"
     if minutes % 60 == 0:
