@@ -18,6 +18,11 @@ certificate as ``....key.pem``:
   only), ``nl-ap.rsa-sign.revoked`` (its serial is listed in ``revoked-serials.txt``
   for the revocation hook), ``nl-ap.rsa-sign.foreign-ca`` and ``nl-ap.ed25519.foreign-ca``
   (same subject, issued by ``foreign-ca.pem``, which is not a configured anchor).
+- the mock "European Commission" PKI that signs the mocked Evidence Broker / DSD answers
+  (TDD 3.6.2, JAdES ES256): ``ec-root-ca.pem`` (P-256, the anchor a requester configures
+  as ``[common_services] trust_anchors``), ``ec-cs-issuing-ca.pem`` and the P-256 signer
+  ``ec-cs-signer.pem`` (digitalSignature|nonRepudiation), shaped like the acceptance chain
+  (*European Commission Root CA - 2 test* -> *CommisSign - 2 test* -> *EC-OOTS-CS-ACC*).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificateIssuerPrivateKeyTypes,
     CertificatePublicKeyTypes,
@@ -45,7 +50,7 @@ from cryptography.x509.oid import NameOID
 
 __all__ = ["LAYOUT_VERSION", "TestPki", "build_pki", "ensure_pki", "main"]
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 """Bump when file names or contents change, so cached copies are rebuilt."""
 
 NOT_BEFORE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -225,6 +230,62 @@ def _scenarios(directory: Path, ca: _Issuer, foreign: _Issuer) -> list[int]:
     return revoked
 
 
+def _ec_name(cn: str, *, country: str | None = None) -> x509.Name:
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, country)] if country else []
+    attrs += [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "European Commission (mock)"),
+              x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    return x509.Name(attrs)
+
+
+def _ec_ca(
+    cn: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Certificate | None,
+    issuer_key: ec.EllipticCurvePrivateKey,
+) -> x509.Certificate:
+    subject = _ec_name(cn)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None if issuer is None else 0),
+                       critical=True)
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), False)
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def _ec_common_services(directory: Path) -> None:
+    """The mock EC chain of the Common Services response signatures (TDD 3.6.2)."""
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = _ec_ca("European Commission Root CA - mock", root_key, None, root_key)
+    _write(directory, "ec-root-ca", root, root_key)
+    issuing_key = ec.generate_private_key(ec.SECP256R1())
+    issuing = _ec_ca("CommisSign - mock", issuing_key, root, root_key)
+    _write(directory, "ec-cs-issuing-ca", issuing, issuing_key)
+    signer_key = ec.generate_private_key(ec.SECP256R1())
+    signer = (
+        x509.CertificateBuilder()
+        .subject_name(_ec_name("EC-OOTS-CS-MOCK", country="BE"))
+        .issuer_name(issuing.subject)
+        .public_key(signer_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .add_extension(_key_usage(**_SIGN_USAGE), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuing_key.public_key()), False)
+        .sign(issuing_key, hashes.SHA256())
+    )
+    _write(directory, "ec-cs-signer", signer, signer_key)
+
+
 def build_pki(out: Path) -> TestPki:
     """Build a fresh PKI into ``out`` (replacing it atomically) and return it."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +298,7 @@ def build_pki(out: Path) -> TestPki:
         for actor, (cn, bits) in ACTORS.items():
             _issue_set(work, ca, actor, cn, bits)
         revoked = _scenarios(work, ca, foreign)
+        _ec_common_services(work)
         (work / "revoked-serials.txt").write_text(
             "".join(f"{s:x}\n" for s in revoked), encoding="ascii"
         )
