@@ -117,6 +117,12 @@ def build_exception(root: etree._Element, version: CsVersion, exc: CsException) 
     known = {c.value for c in EbErrorCode} | {c.value for c in DsdErrorCode}
     if exc.code not in known:  # R-EB-ERR-016, R-DSD-ERR-C023
         raise BuildError(f"{exc.code!r} is not an EB/DSD error code", field="exception.code")
+    listed = next(c for c in [*EbErrorCode, *DsdErrorCode] if c.value == exc.code)
+    if exc.exception_type != listed.exception_type:  # R-EB-ERR-010, R-DSD-ERR-C017
+        raise BuildError(
+            f"{exc.code} travels in {listed.exception_type}, not {exc.exception_type}",
+            field="exception.exception_type",
+        )
     if version is CsVersion.V2_0 and exc.code == EbErrorCode.INVALID_JURISDICTION_LEVEL.value:
         raise BuildError("EB:ERR:0004 is gone in oots-cs:v2.0", field="exception.code")
     is_0005 = exc.code == DsdErrorCode.ADDITIONAL_INPUT.value

@@ -110,6 +110,13 @@ def test_error_rules() -> None:
     with pytest.raises(BuildError) as info:
         build_response(ErrorResponse(CsVersion.V2_0, CsException("XX:ERR:1", "rs:Foo", "m")))
     assert info.value.field == "exception.code"
+    wrong_type = replace(
+        CsException.for_code(DsdErrorCode.NO_DATA_SERVICES),
+        exception_type="rs:InvalidRequestExceptionType",
+    )
+    with pytest.raises(BuildError) as info:
+        build_response(ErrorResponse(CsVersion.V2_0, wrong_type))
+    assert info.value.field == "exception.exception_type"
     bare_0005 = CsException.for_code(DsdErrorCode.ADDITIONAL_INPUT)
     with pytest.raises(BuildError, match="classification concepts"):
         build_response(ErrorResponse(CsVersion.V1_0, bare_0005))
