@@ -86,7 +86,8 @@ class ReceptionAwareness:
         if len(bits) != 3:
             raise ConfigurationError(f"retry {retry!r} is not 'timeout;count;strategy'")
         try:
-            minutes, count = int(bits[0]), int(bits[1])
+            # Domibus writes whole minutes; fractions are accepted (short test timings).
+            minutes, count = float(bits[0]), int(bits[1])
             strategy = RetryStrategy(bits[2].upper())
         except ValueError as exc:
             raise ConfigurationError(f"retry {retry!r} is not 'timeout;count;strategy'") from exc
@@ -96,7 +97,7 @@ class ReceptionAwareness:
     @property
     def domibus_retry(self) -> str:
         """The same setting in Domibus notation."""
-        return f"{int(self.timeout.total_seconds() // 60)};{self.retries};{self.strategy.value}"
+        return f"{self.timeout.total_seconds() / 60:g};{self.retries};{self.strategy.value}"
 
     def resend_times(self, first_sent: datetime) -> tuple[datetime, ...]:
         """When to resend a message first sent at ``first_sent`` while no receipt arrived."""

@@ -148,6 +148,18 @@ class MessageStore(StoreWrites):
                 ) from exc
             return out
 
+    def complete_inbound(
+        self, pk: int, *, worker: str, now: datetime, note: str = "delivered"
+    ) -> MessageRecord:
+        """``processing -> answered`` for a message the application took without a reply
+        (e.g. a response to one of our requests): one effect, under the worker's lease."""
+        with transaction(self._engine) as conn:
+            current = load_row(conn, pk, for_update=True)
+            self._check_lease(current, worker)
+            return self._change(
+                conn, current, _S.ANSWERED, now, note=note, lease_owner=None, lease_until=None
+            )
+
     # ----------------------------------------------------------------- outbox
 
     def enqueue_outbound(

@@ -60,10 +60,19 @@ def create_app(
     )
     metrics = GatewayMetrics(store)
     opened = store
+    node = None
+    if settings.section("node"):  # the AS4 node (gateway/node, docs/node.md)
+        from gateway.node import Node
+
+        node = Node.from_settings(settings, store, clock=clock, observe=metrics.observe)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if node is not None:
+            node.start()
         yield
+        if node is not None:
+            node.stop()
         if owns_store:
             opened.close()
 
@@ -106,6 +115,11 @@ def create_app(
         """Prometheus text exposition."""
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
+    app.state.node = node
+    if node is not None:
+        from gateway.web.as4 import as4_router
+
+        app.include_router(as4_router(node))
     for router in routers:
         app.include_router(router)
     return app
