@@ -101,6 +101,9 @@ def element_id(element: etree._Element) -> str | None:
     return None
 
 
+_ALL_MESSAGING = etree.XPath("//eb:Messaging", namespaces={"eb": NS.EB})
+
+
 @dataclass(frozen=True, slots=True)
 class SoapParts:
     """The SOAP 1.2 (or 1.1) envelope's structural elements."""
@@ -128,7 +131,8 @@ def soap_parts(root: etree._Element, *, require_security: bool) -> SoapParts:
         raise fail(EbmsErrorCode.INVALID_HEADER, "the Envelope needs exactly one Header and Body")
     header = headers[0]
     messaging = children(header, NS.EB, "Messaging")
-    everywhere = list(root.iter(qname(NS.EB, "Messaging")))
+    everywhere = _ALL_MESSAGING(root)
+    assert isinstance(everywhere, list)
     if len(messaging) != 1 or len(everywhere) != 1:
         raise fail(
             EbmsErrorCode.FAILED_AUTHENTICATION,

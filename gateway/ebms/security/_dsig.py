@@ -33,6 +33,7 @@ from gateway.xml import ParseLimits, parse_xml
 __all__ = [
     "AttachmentContent",
     "CheckedReference",
+    "Prechecked",
     "SignedReference",
     "attachment_digest_input",
     "build_signature",
@@ -222,10 +223,16 @@ def check_reference(
     return CheckedReference(signed, target, content_id)
 
 
-def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> etree._Element:
-    """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto.
+@dataclass(frozen=True, slots=True)
+class Prechecked:
+    """A SignedInfo that passed :func:`precheck`, with each reference's checked shape."""
 
-    Returns the SignedInfo element."""
+    signed_info: etree._Element
+    shapes: tuple[tuple[str, tuple[str, ...], str], ...]
+
+
+def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
+    """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto."""
     infos = children(signature, NS.DS, "SignedInfo")
     if len(infos) != 1:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
@@ -233,9 +240,7 @@ def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> etree._Eleme
     policy.require("CanonicalizationMethod", policy.c14n,
                    _algorithm(si, "CanonicalizationMethod")[0])
     policy.require("SignatureMethod", policy.signature, _algorithm(si, "SignatureMethod")[0])
-    for ref in children(si, NS.DS, "Reference"):
-        _shape(ref, policy)
-    return si
+    return Prechecked(si, tuple(_shape(ref, policy) for ref in children(si, NS.DS, "Reference")))
 
 
 def check_signature(
@@ -245,17 +250,17 @@ def check_signature(
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
     *,
-    prechecked: etree._Element | None = None,
+    prechecked: Prechecked | None = None,
 ) -> tuple[CheckedReference, ...]:
     """Verify the SignatureValue with ``public_key`` and every reference's digest.
 
     Algorithms are checked against ``policy`` first (EBMS:0103; skipped when the caller
-    passes the SignedInfo :func:`precheck` returned); a bad signature, digest or
+    passes what :func:`precheck` returned); a bad signature, digest or
     unresolvable reference raises EBMS:0101.
     """
-    si = prechecked if prechecked is not None else precheck(signature, policy)
+    checked = prechecked if prechecked is not None else precheck(signature, policy)
+    si = checked.signed_info
     refs = children(si, NS.DS, "Reference")
-    shapes = [_shape(ref, policy) for ref in refs] if prechecked is None else [None] * len(refs)
     c14n_el = first_child(si, NS.DS, "CanonicalizationMethod")
     sig_uri = _algorithm(si, "SignatureMethod")[0] or ""
     value_el = first_child(signature, NS.DS, "SignatureValue")
@@ -272,5 +277,5 @@ def check_signature(
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
     return tuple(
         check_reference(ref, ids, attachments, policy, shape)
-        for ref, shape in zip(refs, shapes, strict=True)
+        for ref, shape in zip(refs, checked.shapes, strict=True)
     )

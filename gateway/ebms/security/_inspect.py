@@ -92,7 +92,7 @@ def inspect_signature(
         if len(signatures) != 1:
             raise EbmsError(f"{len(signatures)} ds:Signature elements in wsse:Security")
         signature = signatures[0]
-        si = precheck(signature, policy)
+        si = precheck(signature, policy).signed_info
         ids = index_ids(root)
     except (EbmsError, XmlRejected) as exc:
         if isinstance(exc, EbmsError):

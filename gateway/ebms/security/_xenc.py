@@ -46,6 +46,8 @@ from gateway.namespaces import NS, Algorithm, WssURI
 __all__ = ["DecryptedPart", "decrypt_attachments", "encrypt_attachments"]
 
 _DM = NS.DSIG_MORE_2021
+_X25519_SPKI_PREFIX = bytes.fromhex("302a300506032b656e032100")
+"""SubjectPublicKeyInfo header of an X25519 key (RFC 8410 §4, OID 1.3.101.110)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +179,12 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
     der_el = first_child(oki, NS.DSIG11, "DEREncodedKeyValue") if oki is not None else None
     if der_el is None:
         raise _decrypt_failure("AgreementMethod has no originator DEREncodedKeyValue")
+    spki = b64decode(der_el.text, "originator key")
     try:
-        ephemeral = serialization.load_der_public_key(b64decode(der_el.text, "originator key"))
+        if len(spki) == 44 and spki.startswith(_X25519_SPKI_PREFIX):  # RFC 8410 §4 fast path
+            ephemeral: object = x25519.X25519PublicKey.from_public_bytes(spki[12:])
+        else:
+            ephemeral = serialization.load_der_public_key(spki)
     except ValueError as exc:
         raise _decrypt_failure("originator key is not a DER public key") from exc
     if not isinstance(ephemeral, x25519.X25519PublicKey) or not isinstance(
