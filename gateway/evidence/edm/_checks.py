@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from gateway.errors import EvidenceError
+from gateway.errors import EvidenceError, Origin
 from gateway.evidence.edm._evidence_type import DataServiceEvidenceType, Evidence
 from gateway.evidence.edm._persons import LegalPerson, Person, Subject
 from gateway.evidence.edm._sdg import Agent, Identifier, SdgContext, Text
@@ -36,6 +36,8 @@ __all__ = [
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _URN_UUID = re.compile(rf"^urn:uuid:{_UUID}$", re.I)
 _UUID_END = re.compile(rf"{_UUID}$", re.I)
+
+_EIDAS_V1 = re.compile(r"[a-z]{2}/[a-z]{2}/[a-z0-9]{9}", re.I)
 
 LEVELS_OF_ASSURANCE = ("Low", "Substantial", "High")
 """eIDAS ``LevelsOfAssurance`` code list (R-EDM-REQ-C037)."""
@@ -91,6 +93,14 @@ def _eidas(ctx: SdgContext, ident: Identifier | None, field: str, version: EdmVe
         EidasIdentifier.parse(ident.value, field=field)
     except EvidenceError as exc:
         raise ctx.error(exc.message, field=field) from exc
+    if ctx.origin is Origin.LOCAL and version is EdmVersion.V1_0:
+        # What we send must also pass the official v1.0 pattern (R-EDM-REQ-C039/C050/C061,
+        # R-EDM-RESP-C028): nine letters/digits after the second slash. Incoming
+        # identifiers are not held to it (TDD 2.0 KNOWN-DEFECTS 5: the minimum is the
+        # Schematron's own, the prose says only "up to 256").
+        _need(ctx, bool(_EIDAS_V1.search(ident.value)),
+              f"{field} must match the v1.0 pattern XX/YY/ + 9 letters or digits "
+              "(R-EDM-REQ-C039)", field)
 
 
 def check_person(ctx: SdgContext, p: Person, field: str, version: EdmVersion, *,
