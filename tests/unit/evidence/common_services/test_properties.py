@@ -7,8 +7,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from gateway.evidence.common_services.additional_input import AdditionalInputRequest
 from gateway.evidence.common_services.cs_v2_rules import register_cs_v2_rules
-from gateway.evidence.common_services.model import CsVersion, Service
+from gateway.evidence.common_services.error_responses import ErrorResponse
+from gateway.evidence.common_services.model import (
+    CsVersion,
+    DataServiceEvidenceType,
+    InformationConcept,
+    Service,
+)
 from gateway.evidence.common_services.queries import (
     DataServicesQuery,
     EvidenceTypesQuery,
@@ -19,7 +26,7 @@ from gateway.evidence.common_services.responses import Response, build_response,
 from gateway.evidence.validation import Validator
 from gateway.settings import Settings
 
-from ._strategies import countries, responses, tokens, uris
+from ._strategies import concepts, countries, data_services, responses, tokens, uris, words
 
 _VALIDATOR: list[Validator] = []
 
@@ -79,3 +86,36 @@ def test_random_queries_round_trip(
     http = query.to_http()
     service = Service.DSD if isinstance(query, DataServicesQuery) else Service.EB
     assert parse_query(http.query_string, dict(http.headers), service=service) == query
+
+
+@pytest.mark.parametrize("version", list(CsVersion))
+def test_random_additional_input_round_trip(version: CsVersion) -> None:
+    """DSD side builds DSD:ERR:0005 -> bytes -> requester reads it -> follow-up query on the
+    wire -> the DSD side finds nothing missing."""
+
+    @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.lists(concepts(False), min_size=1, max_size=4, unique_by=lambda c: c.identifier.value),
+        data_services(version, bare=True),
+        st.data(),
+    )
+    def check(
+        requested: list[InformationConcept], dset: DataServiceEvidenceType, data: st.DataObject
+    ) -> None:
+        request = AdditionalInputRequest(version, tuple(requested), dset)
+        body = build_response(request.to_error())
+        answer = parse_response(body)
+        assert isinstance(answer, ErrorResponse)
+        received = AdditionalInputRequest.from_response(answer)
+        assert received == request
+        first = DataServicesQuery(dset.classification, "DE", version)
+        values = {cid: data.draw(words, label=cid) for cid in received.concept_ids}
+        second = received.follow_up(first, values)
+        http = second.to_http()
+        on_wire = parse_query(http.query_string, dict(http.headers), service=Service.DSD)
+        assert isinstance(on_wire, DataServicesQuery)
+        assert dict(on_wire.classification_values) == values
+        assert received.missing_from(on_wire) == ()
+        assert received.missing_from(first) == received.concept_ids
+
+    check()
