@@ -218,6 +218,8 @@ def _add(params: list[tuple[str, str]], name: str, value: str | None) -> None:
 
 
 class _Params:
+    """The single-valued, non-empty parameters of one query string."""
+
     def __init__(self, query_string: str, service: Service) -> None:
         self.invalid = (
             EbErrorCode.INVALID_PARAMETERS
@@ -251,6 +253,7 @@ class _Params:
         pattern: re.Pattern[str] | None = None,
         code: EbErrorCode | DsdErrorCode | None = None,
     ) -> str | None:
+        """Remove and return parameter ``name``, checking presence and ``pattern``."""
         value = self.values.pop(name, None)
         if value is None:
             if required:
@@ -263,6 +266,7 @@ class _Params:
         return value
 
     def refuse_rest(self) -> None:
+        """Refuse the first parameter nobody took."""
         if self.values:
             name = next(n for n in self.order if n in self.values)
             raise QueryRejected(f"unknown parameter {name}", error_code=self.invalid, field=name)
