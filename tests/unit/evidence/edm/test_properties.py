@@ -34,7 +34,7 @@ IDS = [f"{k}-{v.value}" for k, v in CASES]
 def test_build_then_parse_is_identity(kind: str, version: EdmVersion) -> None:
     strategy, build, parse = KINDS[kind]
 
-    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(strategy(version))
     def check(model: Any) -> None:
         data = build(model)
