@@ -36,7 +36,7 @@ from gateway.evidence.common_services.responses import (
 )
 
 _ALPHABET = st.characters(
-    codec="utf-8", categories=["L", "N", "P", "Zs"], exclude_characters="\x85\xa0"
+    codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"], exclude_characters="\x85\xa0"
 )
 words = st.text(_ALPHABET, min_size=1, max_size=24).map(str.strip).filter(bool)
 tokens = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
