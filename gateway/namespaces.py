@@ -52,6 +52,14 @@ class NS:
     SCH: Final = "http://purl.oclc.org/dsdl/schematron"
     SVRL: Final = "http://purl.oclc.org/dsdl/svrl"
     XSL: Final = "http://www.w3.org/1999/XSL/Transform"
+    # German register standards (kit de/): XJustiz (nachricht.reg.0400003), XNachweis 1.2.0
+    # (NOOTS DE.EvidenceRequest.0301). Added by DE-evidence-provider.
+    XJUSTIZ: Final = "http://www.xjustiz.de"
+    XNACHWEIS_NOOTS: Final = "urn:xoev-de:bva:standard:xnachweis:schema:xnachweis-de-noots"
+    XNACHWEIS_BK: Final = "urn:xoev-de:bva:standard:xnachweis:schema:xnachweis-baukasten"
+    # Our structured Handelsregister extract (gateway/evidence/extract.py; not an SR model:
+    # the production EU data model for DE company evidence is not public, PEERS.md §2).
+    DE_HR_EXTRACT: Final = "urn:oots-gateway:de:evidence:handelsregister-extract:1"
 
 
 _PREFIXES: Final[dict[str, str]] = {

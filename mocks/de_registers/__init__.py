@@ -1,0 +1,1 @@
+"""A mocked German Handelsregister (XNachweis question in, XJustiz register content out)."""
