@@ -219,6 +219,13 @@ def _verify(
                    f"expected one ds:Signature in wsse:Security, found {len(signatures)}")
     signature = signatures[0]
     signed_info = precheck(signature, policy)
+    uris = [shape[0] for shape in signed_info.shapes]
+    if len(uris) != len(set(uris)) or len(uris) > 2 + len(content):
+        # before any digest: repeated or surplus references could make us hash a large
+        # attachment many times (denial of service); the set must be exactly AS4's.
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
+                   f"{len(uris)} references ({len(set(uris))} distinct) for "
+                   f"{len(content)} attachments: not the AS4 reference set")
     known = list(expected_peer.certificates) if expected_peer is not None else []
     token = resolve_key_info(first_child(signature, NS.DS, "KeyInfo"), ids, known,
                              parts.security)

@@ -252,7 +252,10 @@ def decrypt_attachments(
 ) -> dict[str, DecryptedPart]:
     """Decrypt every EncryptedData of the header; return content id -> plaintext part."""
     out: dict[str, DecryptedPart] = {}
-    for ek in children(security, NS.XENC, "EncryptedKey"):
+    keys = children(security, NS.XENC, "EncryptedKey")
+    if len(keys) > 1:  # AS4 §5.1.7 one content key per message; more is a decryption DoS
+        raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"{len(keys)} EncryptedKey elements")
+    for ek in keys:
         ref_list = first_child(ek, NS.XENC, "ReferenceList")
         refs = children(ref_list, NS.XENC, "DataReference") if ref_list is not None else []
         if not refs:
