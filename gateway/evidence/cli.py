@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from gateway.errors import XmlRejected
 from gateway.evidence.validation import MessageKind, Report, Validator, detect
+from gateway.evidence.validator_factory import build_validator
 from gateway.kits import install_kits
 from gateway.settings import Settings
 from gateway.xml import parse_xml
@@ -91,7 +92,7 @@ def _print_report(out: TextIO, name: str, report: Report) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    validator = Validator.from_settings(settings)
+    validator = build_validator(settings)
     results: list[dict[str, Any]] = []
     all_valid = True
     for path in args.files:
@@ -114,7 +115,7 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     del args
-    validator = Validator.from_settings(settings)
+    validator = build_validator(settings)
     kit = validator.kit_for("oots-edm:v1.0")
     if kit is None:  # pragma: no cover - the default kit always exists once installed
         print("the oots-edm:v1.0 kit is not installed; run `oots-gateway schemas install`")
