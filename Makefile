@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml constraints.txt
 schemas: $(STAMP)
 	$(BIN)/oots-gateway schemas install
 
+# 1. the validation report of the official samples (oots-gateway demo);
+# 2. the end-to-end demo: DE node + mocked NL/AT access points + EU common services as
+#    separate processes on loopback, AS4 both ways with receipts (mocks/demo.py).
 demo: schemas
 	$(BIN)/oots-gateway demo
+	$(BIN)/python -m mocks.demo
 
 test: schemas
 	$(BIN)/pytest
