@@ -3,7 +3,7 @@
 Tables (prefix ``audit_``):
 
 - ``audit_entry(idx, data, leaf_hash, leaf_key)``: leaf ``idx``, its canonical
-  bytes, its leaf hash and (indexed) the hash's first 8 bytes as an integer;
+  bytes, its leaf hash and an indexed look-up key (epoch and hash prefix);
 - ``audit_hash(idx, hash)``: the stored hash at tlog stored-hash index ``idx``
   (see :mod:`gateway.audit._merkle`), written once, never updated;
 - ``audit_checkpoint(size, note, created)``: the signed checkpoint per size;
@@ -58,8 +58,10 @@ entry_table = Table(
     Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
     Column("data", LargeBinary, nullable=False),
     Column("leaf_hash", LargeBinary(32), nullable=False),
-    # First 8 bytes of leaf_hash as a signed 64-bit integer: a much smaller
-    # random-insert index than one on the 32-byte hash (lookups check both).
+    # Look-up key: epoch (idx >> 16) in the high bits, 47 bits of the leaf hash
+    # below. A batch only inserts into its own epoch's part of the index, so the
+    # index stays append-local however large the log grows; a look-up probes
+    # one key per epoch (and then compares the full leaf_hash).
     Column("leaf_key", BigInteger, nullable=False, index=True),
 )
 hash_table = Table(
@@ -91,8 +93,20 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _leaf_key(leaf_hash: bytes) -> int:
-    return int.from_bytes(leaf_hash[:8], "big", signed=True)
+_EPOCH_BITS = 16  # 65,536 leaves per look-up epoch
+_PREFIX_BITS = 47  # 16 epoch bits + 47 prefix bits fit a positive signed 64-bit integer
+_PREFIX_MASK = (1 << _PREFIX_BITS) - 1
+
+
+def _leaf_key(index: int, leaf_hash: bytes) -> int:
+    prefix = int.from_bytes(leaf_hash[:8], "big") & _PREFIX_MASK
+    return ((index >> _EPOCH_BITS) << _PREFIX_BITS) | prefix
+
+
+def _leaf_keys(size: int, leaf_hash: bytes) -> list[int]:
+    """The look-up key ``leaf_hash`` has in every epoch of a log of ``size`` leaves."""
+    epochs = ((max(size, 1) - 1) >> _EPOCH_BITS) + 1
+    return [_leaf_key(e << _EPOCH_BITS, leaf_hash) for e in range(epochs)]
 
 
 def _bulk_insert(conn: Connection, table: Table, rows: Sequence[tuple[int | bytes, ...]]) -> None:
@@ -189,7 +203,7 @@ class AuditStore:
         new_size = size + len(datas)
         if datas:
             start = merkle.stored_hash_count(size)
-            keys = [_leaf_key(h) for h in leaves]
+            keys = [_leaf_key(size + i, h) for i, h in enumerate(leaves)]
             rows = list(zip(range(size, new_size), datas, leaves, keys, strict=True))
             _bulk_insert(conn, entry_table, rows)
             count = len(new_hashes)
@@ -283,13 +297,18 @@ class AuditStore:
 
     def index_of(self, leaf_hash: bytes) -> int:
         """The first leaf index whose hash is ``leaf_hash``."""
+        value = None
         with self._engine.connect() as conn:
-            value = conn.execute(
-                select(func.min(entry_table.c.idx)).where(
-                    entry_table.c.leaf_key == _leaf_key(leaf_hash),
-                    entry_table.c.leaf_hash == leaf_hash,
-                )
-            ).scalar()
+            keys = _leaf_keys(self._size(conn), leaf_hash)
+            for at in range(0, len(keys), _CHUNK):  # epochs in order: the first hit is lowest
+                value = conn.execute(
+                    select(func.min(entry_table.c.idx)).where(
+                        entry_table.c.leaf_key.in_(keys[at : at + _CHUNK]),
+                        entry_table.c.leaf_hash == leaf_hash,
+                    )
+                ).scalar()
+                if value is not None:
+                    break
         if value is None:
             raise ProofError(f"no entry with leaf hash {leaf_hash.hex()}")
         return int(value)

@@ -9,6 +9,7 @@ import sqlalchemy.exc
 from sqlalchemy import event, func, select
 
 from gateway.audit import _merkle as m
+from gateway.audit import _storage as storage
 from gateway.audit._checkpoint import NoteSigner, open_checkpoint
 from gateway.audit._entry import LogEntry, entries_involving
 from gateway.audit._errors import AuditError, ProofError
@@ -140,3 +141,20 @@ def test_generic_dialect_path_writes_the_same_log(
     assert generic.all_stored_hashes() == fast.all_stored_hashes()
     fast.close()
     generic.close()
+
+
+def test_lookup_across_epochs(
+    db_url: str, signer: NoteSigner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaf-hash look-ups probe every epoch of the look-up index (epochs of 4 here)."""
+    monkeypatch.setattr(storage, "_EPOCH_BITS", 2)
+    store = AuditStore.open(db_url, origin=ORIGIN, signer=signer)
+    entries = [make_entry(i) for i in range(11)]
+    store.append(entries[:6], now=T0)
+    store.append([*entries[6:], entries[2]], now=T0)  # leaf 11 repeats leaf 2
+    for index, entry in enumerate(entries):
+        assert store.index_of(m.leaf_hash(entry.canonical())) == index
+    key = storage._leaf_key(9, m.leaf_hash(entries[9].canonical()))
+    assert key >> storage._PREFIX_BITS == 2  # leaf 9 is in epoch 9 >> 2
+    assert key in storage._leaf_keys(12, m.leaf_hash(entries[9].canonical()))
+    store.close()
