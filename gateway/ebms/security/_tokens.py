@@ -127,8 +127,14 @@ def _read_bst(bst: etree._Element) -> ResolvedToken:
     encoding = bst.get("EncodingType")
     if encoding not in (None, WssURI.BASE64_BINARY):
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"BST EncodingType {encoding!r}")
-    data = b64decode(bst.text, "BinarySecurityToken")
-    value_type = bst.get("ValueType")
+    return _decode_bst(bst.get("ValueType"), bst.text or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _decode_bst(value_type: str | None, text: str) -> ResolvedToken:
+    """Token content -> certificates (memoised: peers send the same tokens every time;
+    only successful decodings are cached, failures raise)."""
+    data = b64decode(text, "BinarySecurityToken")
     try:
         if value_type == WssURI.X509V3:
             return ResolvedToken(certificate_from_der(data), how="BST")

@@ -188,27 +188,47 @@ class AnchoredChain:
         now: datetime,
         purpose: KeyPurpose,
     ) -> None:
-        """Build the path leaf -> anchor and check every link."""
-        _valid_at(certificate, now)
-        if certificate in self.anchors:
+        """Build the path leaf -> anchor and check every link (validity at ``now``)."""
+        path = _build_path(certificate, tuple(intermediates), self.anchors, self.max_depth)
+        if isinstance(path, str):
+            _refuse(path, certificate)
             return
-        pool = [c for c in intermediates if c != certificate]
-        current = certificate
-        for _ in range(self.max_depth):
-            for issuer in (*self.anchors, *pool):
-                if issuer.subject != current.issuer or not _may_issue(issuer):
-                    continue
-                if not _issued_by(current, issuer):
-                    continue
-                _valid_at(issuer, now)
-                if issuer in self.anchors:
-                    return
-                pool.remove(issuer)
-                current = issuer
-                break
-            else:
-                _refuse("certificate does not chain to a trusted anchor", certificate)
-        _refuse("certificate chain is too long", certificate)
+        for cert in path:
+            _valid_at(cert, now)
+
+
+@functools.lru_cache(maxsize=256)
+def _build_path(
+    leaf: x509.Certificate,
+    intermediates: tuple[x509.Certificate, ...],
+    anchors: tuple[x509.Certificate, ...],
+    max_depth: int,
+) -> tuple[x509.Certificate, ...] | str:
+    """The certificates from ``leaf`` to an anchor (inclusive), or why there is none.
+
+    A pure function of its inputs (signatures and names only; validity is checked by
+    the caller at its ``now``), so it is memoised.
+    """
+    if leaf in anchors:
+        return (leaf,)
+    pool = [c for c in intermediates if c != leaf]
+    path = [leaf]
+    current = leaf
+    for _ in range(max_depth):
+        for issuer in (*anchors, *pool):
+            if issuer.subject != current.issuer or not _may_issue(issuer):
+                continue
+            if not _issued_by(current, issuer):
+                continue
+            path.append(issuer)
+            if issuer in anchors:
+                return tuple(path)
+            pool.remove(issuer)
+            current = issuer
+            break
+        else:
+            return "certificate does not chain to a trusted anchor"
+    return "certificate chain is too long"
 
 
 @dataclass(frozen=True, slots=True)
