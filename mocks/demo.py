@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import signal
 import sys
 import time
 import uuid
@@ -35,9 +36,8 @@ import httpx
 from gateway.ebms import Payload, Property
 from gateway.errors import GatewayError
 from gateway.evidence.common_services import CsVersion, TrustAnchors
-from gateway.evidence.common_services.cs_v2_rules import register_cs_v2_rules
-from gateway.evidence.edm.v2_rules import register_v2_rules
 from gateway.evidence.validation import Validator
+from gateway.evidence.validator_factory import build_validator
 from gateway.settings import Settings, project_root
 from gateway.store import (
     Direction,
@@ -248,9 +248,7 @@ def run_demo(settings: Settings, *, root: Path | None = None, timeout: float = 9
         customize(layout)
     t.say(f"demo files in {layout.root} (DE config {layout.config.name}, PMode "
           f"{layout.pmode.name}, logs in {layout.logs.name}/)")
-    validator = Validator.from_settings(settings)
-    register_v2_rules(validator)  # the project's oots-edm:v2.0 / oots-cs:v2.0 checks
-    register_cs_v2_rules(validator)
+    validator = build_validator(settings)  # official kits + the project's v2.0 checks
     anchors = TrustAnchors((pki.certificate("ec-root-ca"),))
     group = ProcessGroup(cwd=project, logs=layout.logs)
     try:
@@ -305,15 +303,21 @@ def run_demo(settings: Settings, *, root: Path | None = None, timeout: float = 9
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the demo like Ctrl-C: processes are stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m mocks.demo [--config FILE] [--timeout S]``."""
+    """``python -m mocks.demo [--config FILE] [--root DIR] [--timeout S]``."""
     parser = argparse.ArgumentParser(prog="python -m mocks.demo",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, help="gateway TOML (kits, var_dir)")
+    parser.add_argument("--root", type=Path, help="demo directory (default <var_dir>/demo)")
     parser.add_argument("--timeout", type=float, default=90.0, help="per step, seconds")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     settings = Settings.load(config_file=args.config)
-    return run_demo(settings, timeout=args.timeout)
+    return run_demo(settings, root=args.root, timeout=args.timeout)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from gateway.ebms import (
     PeerKeys,
     PMode,
     Property,
+    UserMessage,
     accept_response,
     load_pmode,
     new_message_id,
@@ -47,7 +49,8 @@ from gateway.errors import EbmsError
 from mocks.eu_peers.processes import ProcessGroup, free_port
 from mocks.pki import TestPki
 
-PROJECT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parents[2]
 
 V115, V20 = SecurityProfile.EDELIVERY_AS4_1_15, SecurityProfile.EDELIVERY_AS4_2_0
 NAMES = {V115: ("rsa-sign", "rsa-enc"), V20: ("ed25519", "x25519")}
@@ -79,6 +82,7 @@ class _DeSide:
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}/as4"
         self.received: list[str] = []
+        self.messages: list[UserMessage] = []
         text = (PROJECT / "docs/examples/pmode-oots.toml").read_text(encoding="utf-8")
         self.pmode: PMode = load_pmode(text)
         self.identities = {p: _identity(pki, "de-gw", p) for p in (V115, V20)}
@@ -100,6 +104,7 @@ class _DeSide:
                           peer_keys=self.peer_keys, now=datetime.now(UTC),
                           receipt_domain="de.oots")
             self.received.append(got.message.message_id)
+            self.messages.append(got.message)
             return Response(got.receipt, media_type="application/soap+xml")
 
         return app
@@ -210,3 +215,35 @@ def test_peer_to_de_verifies_de_receipt(de: _DeSide, aps: dict[str, str], peer: 
     assert result["state"] == "receipt-verified", result
     assert result["receipt"]["signature"] == "verified"
     assert result["message_id"] in de.received
+
+
+def test_plugged_handler_replies_over_as4(processes: ProcessGroup, pki: TestPki, de: _DeSide,
+                                          aps: dict[str, str],
+                                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``--handler``: the provider behaviour's reply goes back to DE with RefToMessageId."""
+    port = free_port()
+    proc = processes.python(
+        "ap-nl-answering", "mocks.eu_peers.access_point", "--country", "NL", "--port",
+        str(port), "--de-endpoint", de.endpoint, "--pki", str(pki.directory), "--data",
+        str(tmp_path_factory.mktemp("ap-nl-answering")), "--handler", "reply_handler:factory",
+        env={"PYTHONPATH": f"{PROJECT}{os.pathsep}{HERE}"})
+    url = f"http://127.0.0.1:{port}"
+    proc.wait_ready(f"{url}/healthz")
+    out = de.prepare("NL")
+    response = httpx.post(f"{url}/as4", content=out.body,
+                          headers={"Content-Type": out.content_type}, timeout=30)
+    assert response.status_code == 200
+    deadline = time.monotonic() + 30
+    while not any(m.message_info.ref_to_message_id == out.message.message_id
+                  for m in de.messages):
+        assert time.monotonic() < deadline, proc.tail()
+        time.sleep(0.1)
+    reply = next(m for m in de.messages
+                 if m.message_info.ref_to_message_id == out.message.message_id)
+    assert reply.collaboration_info.action == "ExecuteQueryResponse"
+    conversation = out.message.collaboration_info.conversation_id
+    assert reply.collaboration_info.conversation_id == conversation
+    swapped = {p.name: p.value for p in reply.message_properties}
+    assert swapped["originalSender"] == "59581883" and swapped["finalRecipient"] == "DE73524311"
+    sent = [e for e in _journal(url) if e["direction"] == "out"]
+    assert [e["state"] for e in sent] == ["receipt-verified"]

@@ -29,6 +29,7 @@ from gateway.evidence.common_services import (
 )
 from gateway.evidence.common_services.queries import HttpQuery
 from gateway.evidence.validation import Validator
+from gateway.evidence.validator_factory import build_validator
 from gateway.settings import Settings
 from mocks.eu_peers.data import company_registration as cr
 from mocks.pki import TestPki
@@ -43,7 +44,7 @@ def anchors(pki: TestPki) -> TrustAnchors:
 
 @pytest.fixture(scope="module")
 def validator(settings: Settings) -> Validator:
-    return Validator.from_settings(settings)
+    return build_validator(settings)
 
 
 def _get(base: str, service: str, http: HttpQuery) -> httpx.Response:

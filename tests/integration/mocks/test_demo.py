@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from gateway.settings import Settings
 from gateway.store import Direction, MessageState, MessageStore
 from mocks.demo import run_demo
 from mocks.eu_peers.demo_setup import DemoLayout
+
+PROJECT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
@@ -79,3 +84,32 @@ def test_demo_fails_cleanly_when_a_process_cannot_start(settings: Settings,
     assert "DEMO FAILED" in text and "de-node exited" in text
     assert sum("started" in line for line in lines) == 3  # the three mocks, not the node
     _assert_gone(lines)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_demo_stops_every_process(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C (or SIGTERM) while the processes run: exit 130, no process left behind."""
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "mocks.demo", "--root", str(tmp_path / "demo")],
+            cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            deadline = time.monotonic() + 120
+            while "started AT access point" not in log.read_text(errors="replace"):
+                assert demo.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.1)
+            demo.send_signal(signum)
+            code = demo.wait(60)
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+    lines = log.read_text(errors="replace").splitlines()
+    assert code == 130, "\n".join(lines)
+    assert any("interrupted: all processes stopped" in line for line in lines)
+    _assert_gone(lines)
+    # the node may not have printed its pid yet: nothing of the demo's runs any more
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
+    assert str(tmp_path / "demo") not in ps.stdout
