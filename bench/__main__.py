@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-BENCHES: tuple[str, ...] = ("bench.validation", "bench.audit", "bench.as4")
+BENCHES: tuple[str, ...] = ("bench.validation", "bench.audit", "bench.as4", "bench.node")
 
 
 def main(argv: list[str] | None = None) -> int:

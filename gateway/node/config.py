@@ -10,7 +10,7 @@ Keys of the ``[node]`` table (``docs/node.md``)::
     receipt_domain = "de.oots"          # right-hand side of the MessageIds we mint
     application = "pkg.module:factory"  # factory(settings) -> Application (default: deliver only)
     audit = true                        # write exchange-log entries (needs `audit keygen`)
-    lease_seconds = 30                  # worker lease on a claimed message
+    lease_seconds = 60                  # worker lease on a claimed message (> send timeout)
     poll_seconds = 0.2                  # worker idle poll interval
     send_timeout_seconds = 30           # one HTTP attempt
     send_concurrency = 4                # parallel outbound attempts
@@ -84,7 +84,7 @@ class NodeConfig:
     receipt_domain: str
     application: str | None = None
     audit: bool = True
-    lease_seconds: float = 30.0
+    lease_seconds: float = 60.0
     poll_seconds: float = 0.2
     send_timeout_seconds: float = 30.0
     send_concurrency: int = 4
@@ -228,7 +228,7 @@ def load_node_config(settings: Settings) -> NodeConfig:
             receipt_domain=str(node.get("receipt_domain") or settings.party_id.lower()),
             application=str(node["application"]) if node.get("application") else None,
             audit=bool(node.get("audit", True)),
-            lease_seconds=float(node.get("lease_seconds", 30)),
+            lease_seconds=float(node.get("lease_seconds", 60)),
             poll_seconds=float(node.get("poll_seconds", 0.2)),
             send_timeout_seconds=float(node.get("send_timeout_seconds", 30)),
             send_concurrency=int(node.get("send_concurrency", 4)),
