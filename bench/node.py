@@ -31,8 +31,8 @@ from typing import Any
 import httpx
 
 from gateway.audit._keys import generate_keys
-from gateway.errors import GatewayError
 from gateway.ebms import Outbound, Payload, Property, accept_response, prepare_outbound, receive
+from gateway.errors import GatewayError
 from gateway.node import NodeConfig, load_node_config
 from gateway.settings import Settings, project_root
 from mocks.pki import ensure_pki
