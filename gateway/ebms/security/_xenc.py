@@ -19,9 +19,14 @@ EncryptedData:
   wraps the content key with ``kw-aes128`` (RFC 3394).
 
 HKDF parameters (PROFILE.md §2, open point): when *sending* we use a random 32-byte
-Salt, Info = the key-wrap algorithm URI and KeyLength 128 (bits); when *receiving* we
-honour the Salt/Info in the message and accept KeyLength 128 (bits) or 16 (bytes),
-the two readings implementers use, as both mean a 16-byte KEK.
+Salt, Info = the key-wrap algorithm URI and KeyLength 16 - in bytes, as Apache
+Santuario's ``HKDFParamsImpl`` (the XML-Enc layer under WSS4J/Domibus) writes it, with
+Salt and Info base64 and the originator's X25519 key as ``dsig11:DEREncodedKeyValue``
+(Santuario's ``KeyValue`` covers only DSA, RSA and EC keys). When *receiving* we
+honour the Salt/Info in the message and accept KeyLength 16 (bytes) or 128 (bits,
+another implementer's reading): both mean the 16-byte KEK that ``kw-aes128`` needs,
+which is what Santuario derives regardless of KeyLength. Not yet tested against a
+Domibus 2.0 node.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ def _agreement(key_info: etree._Element, recipient: x509.Certificate) -> bytes:
     etree.SubElement(params, qname(_DM, "PRF")).set("Algorithm", Algorithm.HMAC_SHA256.value)
     etree.SubElement(params, qname(_DM, "Salt")).text = b64encode(salt)
     etree.SubElement(params, qname(_DM, "Info")).text = b64encode(info)
-    etree.SubElement(params, qname(_DM, "KeyLength")).text = "128"
+    etree.SubElement(params, qname(_DM, "KeyLength")).text = "16"  # bytes, as Santuario
     oki = etree.SubElement(am, qname(NS.XENC, "OriginatorKeyInfo"))
     spki = ephemeral.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -376,6 +376,19 @@ def test_algorithm_downgrade_is_refused(pki: TestPki, what: str, ns: str, local:
     assert legacy.value.ebms_code is not F_POLICY
 
 
+@pytest.mark.parametrize(("length", "accepted"), [("16", True), ("128", True), ("32", False)])
+def test_hkdf_key_length_readings(pki: TestPki, length: str, accepted: bool) -> None:
+    """KeyLength in bytes (Santuario) or bits (other readers) means the same 16-byte KEK;
+    anything else is refused before any key agreement."""
+    envelope, parts = _unpacked(send(pki, P20))
+    changed = edit(envelope, lambda r: setattr(one(r, NS.DSIG_MORE_2021, "KeyLength"), "text",
+                                               length))
+    if accepted:
+        assert len(open_at_nl(pki, P20, changed, parts).attachments) == 2
+    else:
+        _refused(F_POLICY, open_at_nl, pki, P20, changed, parts)
+
+
 def test_profile_mismatch_is_refused(pki: TestPki) -> None:
     """A 1.15 (RSA) message offered to a 2.0 leg is a policy violation, not a crypto error."""
     envelope, parts = _unpacked(send(pki, P115, encrypt=False))
