@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "gateway.audit.cli",
     "gateway.ebms.cli",
     "gateway.web.cli",
+    "gateway.node.cli",
 )
 
 
