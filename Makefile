@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 schemas: $(STAMP)
 	$(BIN)/oots-gateway schemas install
 
+# The scripted test PKI under var/pki (test CA, DE gateway, NL/AT peers; test keys only).
+pki: $(STAMP)
+	$(BIN)/python -m mocks.pki --out var/pki
+
 # 1. the validation report of the official samples (oots-gateway demo);
 # 2. the end-to-end demo: DE node + mocked NL/AT access points + EU common services as
 #    separate processes on loopback, AS4 both ways with receipts (mocks/demo.py).
