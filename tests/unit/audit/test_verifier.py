@@ -204,3 +204,17 @@ def test_verifier_loads_nothing_of_the_gateway() -> None:
         assert (
             "from gateway" not in source.read_text() and "import gateway" not in source.read_text()
         )
+
+
+def test_fork_inside_one_export(
+    capsys: pytest.CaptureFixture[str], valid_export: Path, signer: NoteSigner
+) -> None:
+    """The log itself serves two validly signed checkpoints of size 10 with different roots."""
+    log = _tampered(valid_export, "fork-in-export.rejected")
+    other_root = Checkpoint(ORIGIN, 10, bytes(32))
+    record = {"size": 10, "note": sign_checkpoint(other_root, signer).decode()}
+    with (log / "checkpoints.jsonl").open("ab") as out:
+        out.write(json.dumps(record).encode() + b"\n")
+    code, out = _verify(capsys, log, signer, None)
+    assert code == 1
+    assert "fork: two checkpoints of size 10 with different roots" in out
