@@ -1,0 +1,1 @@
+"""DE evidence provider unit tests."""
