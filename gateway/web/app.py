@@ -120,6 +120,14 @@ def create_app(
         from gateway.web.as4 import as4_router
 
         app.include_router(as4_router(node))
+        if settings.section("portal"):  # the portal API for the WSP (docs/requester.md)
+            from gateway.requester.config import load_portal_config
+            from gateway.requester.wiring import install
+            from gateway.web.portal import mount_portal
+
+            requester, webhooks = install(settings, node)
+            mount_portal(app, requester, load_portal_config(settings),
+                         can_notify=webhooks.can_notify)
     for router in routers:
         app.include_router(router)
     return app
