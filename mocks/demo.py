@@ -221,8 +221,9 @@ def _start(t: Timeline, group: ProcessGroup, layout: DemoLayout, pki_dir: Path,
                             ("AT access point AT-OOTS-AP (eDelivery AS4 2.0)", aps["AT"],
                              layout.url("AT")),
                             ("DE node DE-OOTS-GW (oots-gateway serve)", node, layout.url("DE"))):
-        proc.wait_ready(f"{url}/healthz", timeout=timeout)
-        t.say(f"started {name}: {url} (pid {proc.process.pid})")
+        probe = "/readyz" if proc is node else "/healthz"  # the node: store + kits ready
+        proc.wait_ready(f"{url}{probe}", timeout=timeout)
+        t.say(f"started {name}: {url} (pid {proc.process.pid}, {probe} 200)")
 
 
 def _exit(code: int | None) -> str:

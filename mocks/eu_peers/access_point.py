@@ -59,7 +59,7 @@ from mocks.eu_peers.handlers import (
     RecordOnly,
     payload_from_json,
 )
-from mocks.eu_peers.party import PeerParty
+from mocks.eu_peers.party import PeerParty, peer_pmode_toml
 from mocks.pki import ensure_pki
 
 __all__ = ["AccessPoint", "create_app", "main"]
@@ -280,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     party = PeerParty.load(args.country, pki=ensure_pki(args.pki), de_endpoint=args.de_endpoint)
     journal = Journal(args.data or Path("var/mocks") / args.country.lower())
+    (journal.directory / "pmode.toml").write_text(  # for `oots-gateway pmode check`
+        peer_pmode_toml(party.country, de_endpoint=args.de_endpoint, pki_dir=args.pki),
+        encoding="utf-8")
     ap = AccessPoint(party, journal, handler=_handler(args.handler, args.country))
     print(f"mock {args.country} access point {party.country.party_id} "
           f"({party.profile.value}) on http://{args.host}:{args.port}/as4", flush=True)

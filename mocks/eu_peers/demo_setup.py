@@ -5,7 +5,8 @@
   and ``trust/test-pki.toml``, ``[common_services]`` anchored at the mock EC root;
 * ``pmode-de.toml``: the example PMode (``docs/examples/pmode-oots.toml``) with the
   loopback endpoints of the NL and AT mocks and the test PKI's certificates;
-* ``de/``, ``nl/``, ``at/``: the node's var directory and the mocks' journals; ``logs/``.
+* ``de/``, ``nl/``, ``at/``: the node's var directory (``de/schemas`` links to the installed
+  schema kits) and the mocks' journals; ``logs/``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def write_demo_files(root: Path, *, project: Path, settings: Settings, pki: Test
     for folder in (layout.de_var, layout.logs, layout.journal("NL"), layout.journal("AT")):
         folder.mkdir(parents=True, exist_ok=True)
     layout.pmode.write_text(_de_pmode(layout, pki), encoding="utf-8")
+    # the node reuses the installed schema kits (its /readyz checks them)
+    if settings.schemas_dir.is_dir():
+        (layout.de_var / "schemas").symlink_to(settings.schemas_dir.resolve(),
+                                               target_is_directory=True)
     layout.config.write_text(f"""# The DE node of the demo (mocks/demo.py; test keys only).
 var_dir = "{layout.de_var}"
 shared_dir = "{settings.shared_dir}"

@@ -63,7 +63,8 @@ def test_demo_runs_end_to_end(settings: Settings, tmp_path: Path) -> None:
 
 
 def _assert_gone(lines: list[str]) -> None:
-    pids = [int(m.group(1)) for line in lines if (m := re.search(r"\(pid (\d+)\)", line))]
+    pids = [int(m.group(1)) for line in lines if (m := re.search(r"\(pid (\d+)", line))]
+    assert pids, "no process was reported started"
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
