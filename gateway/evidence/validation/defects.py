@@ -124,6 +124,19 @@ KNOWN_DEFECTS: tuple[KnownDefect, ...] = (
         "the classic ISO skeleton silently skips attribute-context rules (C014, C020, ...)",
         "our compiler offers attributes to every pattern; tests prove C014/C020 fire",
     ),
+    # Items numbered from 101 were found by this project, not listed in the kit; they are
+    # described in docs/validation.md ("Defects found by the project").
+    KnownDefect(
+        101,
+        _K,
+        ("R-EDM-ERR-C022",),
+        "false-error",
+        "C022 tests count(rim:Slot[@name='PreviewLocation']=1): it compares the URL with the "
+        "number 1, an XPath dynamic error (FORG0001) whenever the severity is exactly "
+        "...:PreviewRequired; no correct v1.0 EDM:ERR:0002 response can pass",
+        "reported as the rule says (could not be evaluated), annotated",
+        r"FORG0001",
+    ),
     KnownDefect(
         12,
         _K,
@@ -139,7 +152,8 @@ def annotate(finding: Finding, kit: str | None) -> Finding:
     """``finding`` with its ``known_defect`` annotation set when a false-error defect applies."""
     for defect in KNOWN_DEFECTS:
         if defect.effect == "false-error" and defect.matches(finding, kit):
-            note = f"KNOWN-DEFECTS item {defect.item}: {defect.summary}"
+            where = "KNOWN-DEFECTS item" if defect.item < 100 else "project-found defect"
+            note = f"{where} {defect.item}: {defect.summary}"
             return Finding(
                 finding.rule_id,
                 finding.severity,

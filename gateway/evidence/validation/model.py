@@ -124,6 +124,15 @@ class Report:
         return not any(f.severity.fails for f in self.findings)
 
     @property
+    def valid_except_known_defects(self) -> bool:
+        """True when every failing finding is explained by a known defect of the official rules.
+
+        Use it where a message must be judged on its merits despite a documented rule defect
+        (``defects.py``); :attr:`valid` stays the official verdict.
+        """
+        return not any(f.severity.fails and not f.known_defect for f in self.findings)
+
+    @property
     def failing_rule_ids(self) -> tuple[str, ...]:
         """Ids of the failing findings, document order, without duplicates (``(no id)``)."""
         return _ids(f for f in self.findings if f.severity.fails)
@@ -137,6 +146,7 @@ class Report:
         """A JSON-ready dictionary."""
         return {
             "valid": self.valid,
+            "valid_except_known_defects": self.valid_except_known_defects,
             "kind": self.kind.value,
             "version": self.version,
             "kit": self.kit,

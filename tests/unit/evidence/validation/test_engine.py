@@ -31,8 +31,8 @@ def defect_of(report_findings: Iterable[Finding], rule_id: str) -> str | None:
     return finding.known_defect
 
 
-def test_defect_table_covers_items_1_to_8_and_12() -> None:
-    assert sorted(d.item for d in KNOWN_DEFECTS) == [1, 2, 3, 4, 5, 6, 7, 8, 12]
+def test_defect_table_covers_items_1_to_8_and_12_and_project_findings() -> None:
+    assert sorted(d.item for d in KNOWN_DEFECTS) == [1, 2, 3, 4, 5, 6, 7, 8, 12, 101]
 
 
 def test_defect_1_svg_is_reported_and_annotated_but_a_real_bad_type_is_not(
@@ -175,3 +175,19 @@ def test_rule_that_cannot_be_evaluated_is_reported_not_skipped(
         for f in report.findings
         if f.severity.fails
     )
+
+
+def test_defect_101_c022_preview_required_is_annotated(
+    validator: Validator, shared_dir: Path
+) -> None:
+    """Project-found defect 101: R-EDM-ERR-C022 cannot be evaluated on a correct severity."""
+    sample = next(
+        (shared_dir / "oots-edm-1.0/samples").rglob("3.2 Step 2 Error Response*.xml")
+    ).read_bytes()
+    assert b"PreviewRequired\x7f" in sample
+    report = validator.validate(sample.replace(b"PreviewRequired\x7f", b"PreviewRequired"))
+    assert report.failing_rule_ids == ("R-EDM-ERR-C022",)
+    assert not report.valid
+    assert report.valid_except_known_defects
+    (finding,) = [f for f in report.findings if f.severity.fails]
+    assert finding.known_defect is not None and "project-found defect 101" in finding.known_defect
