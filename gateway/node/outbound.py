@@ -26,6 +26,7 @@ Retry slots follow Domibus' ``timeout;count;CONSTANT``: ``count`` resends spaced
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -46,7 +47,7 @@ from gateway.ebms import (
 from gateway.ebms._pmode import RetryStrategy
 from gateway.errors import ConfigurationError, EbmsError, EbmsErrorCode, GatewayError
 from gateway.node._wire import join_wire, split_wire
-from gateway.node.config import NodeConfig
+from gateway.node.config import NodeConfig, TlsOptions
 from gateway.node.exchange_log import ExchangeLog
 from gateway.store import Envelope, MessageRecord, MessageStore
 
@@ -70,6 +71,20 @@ def max_attempts(ra: ReceptionAwareness) -> int:
 def retry_step(ra: ReceptionAwareness) -> timedelta:
     """Spacing of the resends (CONSTANT strategy)."""
     return ra.timeout / ra.retries if ra.retries else ra.timeout
+
+
+def _tls_context(tls: TlsOptions) -> ssl.SSLContext | bool:
+    """Server verification (system CAs or a bundle) plus the optional client certificate."""
+    if tls.verify is False:
+        return False
+    try:
+        context = ssl.create_default_context(
+            cafile=tls.verify if isinstance(tls.verify, str) else None)
+        if tls.client_certificate:
+            context.load_cert_chain(tls.client_certificate, tls.client_key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(f"[node.tls]: cannot load TLS material: {exc}") from exc
+    return context
 
 
 class Sender:
@@ -137,9 +152,7 @@ class Sender:
     def _client(self, pmode_id: str) -> httpx.Client:
         client = self._clients.get(pmode_id)
         if client is None:
-            tls = self._config.tls_for(pmode_id)
-            cert = (tls.client_certificate, tls.client_key) if tls.client_certificate else None
-            client = httpx.Client(verify=tls.verify, cert=cert,  # type: ignore[arg-type]
+            client = httpx.Client(verify=_tls_context(self._config.tls_for(pmode_id)),
                                   timeout=self._config.send_timeout_seconds,
                                   limits=httpx.Limits(max_connections=64))
             self._clients[pmode_id] = client

@@ -1,6 +1,7 @@
 """Test wrapper: run the real node app in uvicorn, with optional fault injection.
 
-Usage: python node_app.py --config FILE --port PORT
+Usage: python node_app.py --config FILE --port PORT [--ssl-certfile F --ssl-keyfile F
+[--ssl-ca-certs F]]
 
 ``OOTS_TEST_CRASH_AT=<stage>[@<n>]`` (read HERE only, never inside gateway/) makes
 the process SIGKILL itself the n-th time (default: first) the node reaches that
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import sys
 from pathlib import Path
 
@@ -30,6 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ssl-certfile")
+    parser.add_argument("--ssl-keyfile")
+    parser.add_argument("--ssl-ca-certs", help="require client certificates issued by this CA")
     args = parser.parse_args()
     settings = Settings.load(config_file=args.config, environ={})
     app = create_app(settings)
@@ -47,7 +52,13 @@ def main() -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
 
         app.state.node.stages.append(killer)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    tls: dict[str, object] = {}
+    if args.ssl_certfile:
+        tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    if args.ssl_ca_certs:
+        tls |= {"ssl_ca_certs": args.ssl_ca_certs, "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning",
+                **tls)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

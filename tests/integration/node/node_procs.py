@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -45,7 +46,7 @@ def free_port() -> int:
 
 def pmode_toml(me: str, peer: str, peer_port: int, *, retry: str, sign: bool = True,
                encrypt: bool = True, profile: str = "eDelivery-AS4-1.15",
-               extra_legs: tuple[str, ...] = ()) -> str:
+               extra_legs: tuple[str, ...] = (), scheme: str = "http") -> str:
     """The PMode of node ``me`` for exchanges with node ``peer`` (docs/pmode.md)."""
     legs = "".join(
         f'[[legs]]\nname = "leg{i}"\naction = "{action}"\ncompress = {str(i == 0).lower()}\n\n'
@@ -77,7 +78,7 @@ name = "finalRecipient"
 name = "{peer}"
 party_id = "{PARTIES[peer][0]}"
 party_id_type = "{OOTS_PARTY_TYPE}"
-endpoint = "http://127.0.0.1:{peer_port}/as4"
+endpoint = "{scheme}://127.0.0.1:{peer_port}/as4"
 """
 
 
@@ -130,13 +131,16 @@ class NodeProc:
     database_url: str
     pki_dir: Path
     proc: subprocess.Popen[bytes] | None = None
+    tls_args: list[str] = field(default_factory=list)
+    """uvicorn TLS options for node_app.py (``--ssl-*``); empty: plain HTTP."""
+    ca_file: str | None = None
     runs: int = 0
     logs: list[Path] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         """Base URL of the node."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls_args else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def config(self) -> Path:
@@ -152,12 +156,14 @@ class NodeProc:
         """The node's settings, as its process reads them."""
         return Settings.load(config_file=self.config, environ={})
 
-    def write(self, peer: NodeProc, *, retry: str = "0.05;3;CONSTANT", **pmode: object) -> None:
+    def write(self, peer: NodeProc, *, retry: str = "0.05;3;CONSTANT", node_extra: str = "",
+              **pmode: object) -> None:
         """Write the PMode (``peer`` is the other node) and the configuration."""
         self.var_dir.mkdir(parents=True, exist_ok=True)
         pmode_file = self.root / "pmode.toml"
+        scheme = "https" if peer.tls_args else "http"
         pmode_file.write_text(pmode_toml(self.name, peer.name, peer.port, retry=retry,
-                                         **pmode),  # type: ignore[arg-type]
+                                         scheme=scheme, **pmode),  # type: ignore[arg-type]
                               encoding="utf-8")
         party, actor = PARTIES[self.name]
         self.config.write_text(f"""var_dir = "{self.var_dir}"
@@ -175,7 +181,7 @@ application = "peer_app:factory"
 lease_seconds = 3
 poll_seconds = 0.1
 send_timeout_seconds = 2
-""", encoding="utf-8")
+{node_extra}""", encoding="utf-8")
         if not (self.var_dir / "audit" / "log.key").exists():
             generate_keys(self.settings())
 
@@ -189,7 +195,7 @@ send_timeout_seconds = 2
             env["OOTS_TEST_CRASH_AT"] = crash_at
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "node_app.py"), "--config", str(self.config),
-             "--port", str(self.port)],
+             "--port", str(self.port), *self.tls_args],
             cwd=PROJECT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         if wait:
             self.wait_up()
@@ -201,12 +207,22 @@ send_timeout_seconds = 2
             if self.proc is None or self.proc.poll() is not None:
                 break
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0,
+                             verify=self._health_tls()).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
         pytest.fail(f"node {self.name} did not come up:\n{self.log_text()}")
+
+    def _health_tls(self) -> ssl.SSLContext | bool:
+        if not self.tls_args:
+            return True
+        context = ssl.create_default_context(cafile=self.ca_file)
+        if "--ssl-ca-certs" in self.tls_args:  # mutual TLS: present the test client cert
+            base = Path(self.tls_args[self.tls_args.index("--ssl-ca-certs") + 1]).parent
+            context.load_cert_chain(base / "client.pem", base / "client.key.pem")
+        return context
 
     def wait_killed(self, timeout: float = 60.0) -> str:
         """Wait until the fault injection SIGKILLed the process; the stage's MessageId."""
