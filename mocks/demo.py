@@ -33,7 +33,8 @@ from pathlib import Path
 
 import httpx
 
-from gateway.ebms import Payload, Property
+from gateway.ebms import Payload, Property, parse_messaging
+from gateway.ebms.security import ExpectedPeer, SecurityProfile, standard_trust, verify_signal
 from gateway.errors import GatewayError
 from gateway.evidence.common_services import CsVersion, TrustAnchors
 from gateway.evidence.validation import Validator
@@ -49,8 +50,9 @@ from gateway.store import (
 from mocks.eu_peers.data import company_registration as cr
 from mocks.eu_peers.demo_messages import Discovery, discover, evidence_request
 from mocks.eu_peers.demo_setup import DemoLayout, write_demo_files
+from mocks.eu_peers.party import COUNTRIES
 from mocks.eu_peers.processes import ProcessGroup, StartFailed, free_port
-from mocks.pki import ensure_pki
+from mocks.pki import TestPki, ensure_pki
 
 __all__ = ["DemoFailed", "main", "run_demo"]
 
@@ -74,6 +76,16 @@ class Timeline:
     out: Callable[[str], None] = print
     started: float = field(default_factory=time.monotonic)
     problems: list[str] = field(default_factory=list)
+    exchanges: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    """(exchange, EDM version, MessageId, final state, receipt MessageId)."""
+    pki: TestPki | None = None
+
+    def summary(self) -> None:
+        """The exchanges as a table."""
+        rows = [("exchange", "EDM", "MessageId", "state", "receipt"), *self.exchanges]
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for row in rows:
+            self.detail("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
     def say(self, text: str) -> None:
         """One line of the timeline."""
@@ -136,6 +148,31 @@ def _validate(t: Timeline, validator: Validator, what: str, data: bytes) -> None
             f"({rules})" + ("" if report.valid else f" FAILING {report.failing_rule_ids}"))
 
 
+def _recheck_receipt(t: Timeline, store: MessageStore, record: MessageRecord,
+                     peer: str) -> str | None:
+    """Verify the stored receipt again, here, with the peer's certificate (ebMS3 Part 2 NRR)."""
+    country = COUNTRIES[peer]
+    sign = "rsa-sign" if country.profile is SecurityProfile.EDELIVERY_AS4_1_15 else "ed25519"
+    pki = t.pki
+    assert pki is not None
+    envelope = store.blob(str(record.receipt_sha256))
+    try:
+        verified = verify_signal(envelope, trust=standard_trust([pki.certificate("test-ca")]),
+                                 expected_peer=ExpectedPeer((pki.certificate(
+                                     f"{country.actor}.{sign}"),), name=peer),
+                                 profile=country.profile, now=datetime.now(UTC))
+        _, signals = parse_messaging(verified.messaging)  # only what the signature covers
+    except GatewayError as exc:
+        t.check(False, f"stored receipt re-verified with {peer}'s certificate: {exc}")
+        return None
+    signal = signals[0] if len(signals) == 1 else None
+    receipt_id = signal.message_info.message_id if signal is not None else None
+    t.check(signal is not None and signal.message_info.ref_to_message_id == record.message_id,
+            f"stored receipt {receipt_id} re-verified by the demo with {peer}'s "
+            f"{country.profile.value} certificate, RefToMessageId = the request")
+    return receipt_id
+
+
 def _outbound(t: Timeline, node: object, store: MessageStore, layout: DemoLayout,
               validator: Validator, found: Discovery, timeout: float) -> None:
     """DE -> peer through the node's outbox; the peer's journal shows what it received."""
@@ -153,6 +190,9 @@ def _outbound(t: Timeline, node: object, store: MessageStore, layout: DemoLayout
     t.check(final.state is MessageState.RECEIPT_RECEIVED and final.receipt_sha256 is not None,
             f"DE node: {peer}'s signed receipt verified (signature + NRI), state "
             f"{final.state.value}, attempts {final.attempts}")
+    receipt_id = _recheck_receipt(t, store, final, peer) if final.receipt_sha256 else None
+    t.exchanges.append((f"DE -> {peer}", found.edm_version.value, record.message_id,
+                        final.state.value, receipt_id or "-"))
     journal = httpx.get(f"{layout.url(peer)}/control/journal", timeout=10).json()
     got = [e for e in journal if e["message_id"] == record.message_id]
     t.check(len(got) == 1 and got[0]["state"] == "received",
@@ -186,6 +226,8 @@ def _inbound(t: Timeline, store: MessageStore, layout: DemoLayout, validator: Va
                                              if result.get("error") else ""))
     final = _wait_record(store, Direction.INBOUND, message_id, _INBOUND_DONE, timeout)
     _history(t, store, final)
+    t.exchanges.append((f"{requester} -> DE", found.edm_version.value, message_id,
+                        final.state.value, str(result.get("receipt", {}).get("message_id"))))
     t.check(final.state is MessageState.ANSWERED,
             f"DE node: inbox state {final.state.value} (verified, receipt stored, delivered)")
     index = layout.de_var / "delivered" / "delivered.jsonl"
@@ -242,6 +284,7 @@ def run_demo(settings: Settings, *, root: Path | None = None, timeout: float = 9
     project = project_root() or Path.cwd()
     t = Timeline(out)
     pki = ensure_pki(settings.pki_dir)
+    t.pki = pki
     ports = {who: free_port() for who in ("DE", "NL", "AT", "CS")}
     layout = write_demo_files(root or settings.var_dir / "demo", project=project,
                               settings=settings, pki=pki, ports=ports)
@@ -280,6 +323,8 @@ def run_demo(settings: Settings, *, root: Path | None = None, timeout: float = 9
                 node.sender.close()
                 node.log.close()
                 store.close()
+            t.say("exchanges (AS4, signed + encrypted, receipts signed with NRI):")
+            t.summary()
             t.say("validating the EB/DSD answers of the discovery (as verified)")
             for (country, version), f in found.items():
                 for i, body in enumerate(f.answers):

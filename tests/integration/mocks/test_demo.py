@@ -41,6 +41,8 @@ def test_demo_runs_end_to_end(settings: Settings, tmp_path: Path) -> None:
     assert "FAILED" not in text
     assert len([line for line in lines if "ok" in line and "signed receipt" in line]) == 4
     assert len([line for line in lines if "ok" in line and "valid (" in line]) == 4 + 14
+    assert len([line for line in lines if "ok" in line and "re-verified by the demo" in line]) == 2
+    assert len([line for line in lines if "@de.oots  receipt-received" in line]) == 2
     # the node's database: two outbound with receipts, two inbound delivered
     config = tmp_path / "demo" / "gateway.toml"
     node = Settings.load(config_file=config, environ={})
