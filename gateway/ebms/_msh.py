@@ -193,8 +193,12 @@ def receive(
     now: datetime,
     receipt_domain: str,
     limits: MimeLimits | None = None,
+    sign_receipt: bool = True,
 ) -> Received:
-    """Process one pushed UserMessage (see the module docstring for the steps)."""
+    """Process one pushed UserMessage (see the module docstring for the steps).
+
+    ``sign_receipt=False`` skips signing the receipt even when the PMode asks for it:
+    for re-opening a message that was already answered (the node's worker)."""
     envelope, attachments = unpack_mime(content_type, body, limits=limits)
     parsed = parse_envelope(envelope)
     if parsed.soap_version != "1.2":  # AS4 §2.1 / eDelivery AS4: SOAP 1.2 only
@@ -226,7 +230,7 @@ def receive(
     refs = tuple(NriReference.from_signed(r) for r in verified.references)
     receipt_id = new_message_id(receipt_domain)
     receipt = receipt_envelope(single, verified.references, now=now, message_id=receipt_id)
-    if match.pmode.security.signed_receipts:
+    if match.pmode.security.signed_receipts and sign_receipt:
         receipt = sign_signal(receipt, signing=local.signing, profile=profile, now=now)
     return Received(single, match, payloads, verified.signer, refs, receipt,
                     receipt_id=receipt_id)

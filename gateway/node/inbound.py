@@ -77,11 +77,13 @@ class InboundPipeline:
         self._observe = observe or (lambda _stage, _seconds: None)
         self._limits = MimeLimits(max_total_bytes=max_bytes)
 
-    def _receive(self, content_type: str, body: bytes, now: datetime) -> Received:
+    def _receive(self, content_type: str, body: bytes, now: datetime, *,
+                 sign_receipt: bool = True) -> Received:
         cfg = self._config
         return receive(content_type, body, pmodes=cfg.pmodes, identities=cfg.identities,
                        trust=cfg.trust, peer_keys=cfg.peer_keys, now=now,
-                       receipt_domain=cfg.receipt_domain, limits=self._limits)
+                       receipt_domain=cfg.receipt_domain, limits=self._limits,
+                       sign_receipt=sign_receipt)
 
     def accept(self, content_type: str, body: bytes, *, now: datetime) -> Accepted:
         """Verify, store (or recognise a duplicate) and return the receipt to answer with."""
@@ -115,6 +117,6 @@ class InboundPipeline:
         if record.direction is not Direction.INBOUND:
             raise ValueError("reopen() takes inbox rows")
         content_type, body = split_wire(self._store.blob(record.raw_sha256))
-        got = self._receive(content_type, body, record.created_at)
+        got = self._receive(content_type, body, record.created_at, sign_receipt=False)
         return Delivery(record.pk, got.message, got.payloads, got.match.pmode.id,
                         got.match.peer.name)
