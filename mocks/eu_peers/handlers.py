@@ -70,6 +70,19 @@ class JournalEntry:
     """``{"content_id", "mime_type", "sha256", "file"}`` per payload."""
     properties: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> JournalEntry:
+        """Read back a :meth:`to_json` line."""
+        return cls(
+            direction=str(doc["direction"]), message_id=str(doc["message_id"]),
+            action=str(doc["action"]), conversation_id=str(doc["conversation_id"]),
+            at=datetime.fromisoformat(str(doc["at"])), state=str(doc["state"]),
+            ref_to_message_id=doc.get("ref_to_message_id"), receipt_id=doc.get("receipt_id"),
+            error=doc.get("error"),
+            payloads=tuple({str(k): str(v) for k, v in p.items()} for p in doc["payloads"]),
+            properties={str(k): str(v) for k, v in doc["properties"].items()},
+        )
+
     def to_json(self) -> dict[str, Any]:
         """JSON form (the ``/control/journal`` API and the journal file)."""
         return {
@@ -81,17 +94,33 @@ class JournalEntry:
         }
 
 
+def _stem(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode()).hexdigest()[:16]
+
+
 class Journal:
     """Thread-safe record of everything exchanged, mirrored to ``<directory>/journal.jsonl``
     with payloads under ``<directory>/payloads/`` (a stand-in for Domibus' message log)."""
 
     def __init__(self, directory: Path) -> None:
-        """Create (or reopen) the journal in ``directory``."""
+        """Create the journal in ``directory``, or reopen it: entries and the receipts
+        already given are read back, so a restarted mock still eliminates duplicates."""
         self.directory = directory
         (directory / "payloads").mkdir(parents=True, exist_ok=True)
+        (directory / "receipts").mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._entries: list[JournalEntry] = []
         self._receipts: dict[str, bytes] = {}
+        log = directory / "journal.jsonl"
+        for line in log.read_text(encoding="utf-8").splitlines() if log.exists() else []:
+            entry = JournalEntry.from_json(json.loads(line))
+            self._entries.append(entry)
+            receipt = self._receipt_file(entry.message_id)
+            if entry.direction == "in" and receipt.exists():
+                self._receipts[entry.message_id] = receipt.read_bytes()
+
+    def _receipt_file(self, message_id: str) -> Path:
+        return self.directory / "receipts" / f"{_stem(message_id)}.xml"
 
     def receipt_for(self, message_id: str) -> bytes | None:
         """The receipt already returned for ``message_id`` (AS4 §3.2 duplicate elimination)."""
@@ -105,7 +134,7 @@ class Journal:
         out = []
         for i, p in enumerate(payloads):
             digest = hashlib.sha256(p.data).hexdigest()
-            name = f"{hashlib.sha256(message_id.encode()).hexdigest()[:16]}-{i}.bin"
+            name = f"{_stem(message_id)}-{i}.bin"
             (self.directory / "payloads" / name).write_bytes(p.data)
             out.append({"content_id": p.content_id, "mime_type": p.mime_type,
                         "sha256": digest, "file": name})
@@ -117,6 +146,7 @@ class Journal:
             if entry.direction == "in" and receipt is not None:
                 if entry.message_id in self._receipts:
                     return False
+                self._receipt_file(entry.message_id).write_bytes(receipt)
                 self._receipts[entry.message_id] = receipt
             self._entries.append(entry)
             with (self.directory / "journal.jsonl").open("a", encoding="utf-8") as fh:

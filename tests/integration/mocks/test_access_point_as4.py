@@ -247,3 +247,26 @@ def test_plugged_handler_replies_over_as4(processes: ProcessGroup, pki: TestPki,
     assert swapped["originalSender"] == "59581883" and swapped["finalRecipient"] == "DE73524311"
     sent = [e for e in _journal(url) if e["direction"] == "out"]
     assert [e["state"] for e in sent] == ["receipt-verified"]
+
+
+def test_duplicate_after_restart_gets_the_original_receipt(
+        processes: ProcessGroup, pki: TestPki, de: _DeSide,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The journal survives a restart of the mock: duplicate elimination still holds."""
+    data = tmp_path_factory.mktemp("ap-nl-restart")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = ("--country", "NL", "--port", str(port), "--de-endpoint", de.endpoint, "--pki",
+            str(pki.directory), "--data", str(data))
+    out = de.prepare("NL")
+    bodies = []
+    for run in (1, 2):
+        proc = processes.python(f"ap-nl-restart-{run}", "mocks.eu_peers.access_point", *args)
+        proc.wait_ready(f"{url}/healthz")
+        bodies.append(httpx.post(f"{url}/as4", content=out.body,
+                                 headers={"Content-Type": out.content_type}, timeout=30))
+        entries = [e for e in _journal(url) if e["message_id"] == out.message.message_id]
+        assert len(entries) == 1
+        proc.stop()
+    assert bodies[0].status_code == bodies[1].status_code == 200
+    assert bodies[0].content == bodies[1].content
