@@ -82,6 +82,7 @@ def _restart(node: NodeProc) -> None:
     node.start()
 
 
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
 def test_receiver_killed_after_accept_before_receipt(pair: Pair) -> None:
     pair.write(retry=PATIENT)
     pair.nl.start(crash_at="inbound-stored")
@@ -100,6 +101,7 @@ def test_receiver_killed_after_accept_before_receipt(pair: Pair) -> None:
     assert sorted(pair.nl.handled()) == sorted(requests)  # processed once each
 
 
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
 def test_sender_killed_after_send_before_receipt(pair: Pair) -> None:
     pair.write(retry=PATIENT)
     pair.nl.start()
@@ -134,6 +136,7 @@ def test_sender_killed_during_retry(pair: Pair, stage: str) -> None:
     assert pair.nl.handled() == requests
 
 
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
 def test_receiver_killed_while_the_application_processes(pair: Pair) -> None:
     pair.write(retry=PATIENT)
     pair.nl.start(crash_at="inbound-handled")
