@@ -185,3 +185,16 @@ def test_naive_now_is_refused(store: MessageStore) -> None:
             Envelope("naive@nl"), raw=b"x", receipt=b"r", now=T0.replace(tzinfo=None)
         )
     assert _count(store, messages) == 0
+
+
+def test_complete_without_reply_once_under_the_lease(store: MessageStore) -> None:
+    pk = store.receive_inbound(Envelope("resp@nl"), raw=b"R", receipt=b"RR", now=T0).record.pk
+    store.claim(Direction.INBOUND, worker="w", now=T0, lease=LEASE)
+    with pytest.raises(ConcurrentUpdate):
+        store.complete_inbound(pk, worker="other", now=T0)
+    done = store.complete_inbound(pk, worker="w", now=T0 + timedelta(seconds=1))
+    assert done.state is S.ANSWERED and done.lease_owner is None
+    assert store.events(pk)[-1].note == "delivered"
+    with pytest.raises(ConcurrentUpdate):  # the lease is gone: no second effect
+        store.complete_inbound(pk, worker="w", now=T0 + timedelta(seconds=2))
+    assert _count(store, messages) == 1  # no outbox row
