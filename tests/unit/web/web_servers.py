@@ -43,7 +43,7 @@ class Server:
                 self.proc.wait()
 
 
-def wait_until_up(server: Server, timeout: float = 30.0) -> None:
+def wait_until_up(server: Server, timeout: float = 90.0) -> None:
     """Poll ``/healthz`` until it answers 200; fail with the server log otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
