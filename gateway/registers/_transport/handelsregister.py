@@ -32,8 +32,9 @@ class HandelsregisterClient:
     """A :class:`~gateway.registers.CompanyRegister` over HTTP (thread-safe: httpx.Client)."""
 
     def __init__(self, base_url: str, *, timeout: float = 5.0,
-                 evidence_type: str = "", requester: str = "EU-OOTS") -> None:
-        """``base_url`` of the register service; ``timeout`` per request in seconds."""
+                 evidence_type: str, requester: str = "EU-OOTS") -> None:
+        """``base_url`` of the register service; ``timeout`` per request in seconds;
+        ``evidence_type`` the classification named in the XNachweis question."""
         self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self._evidence_type = evidence_type
         self._requester = requester

@@ -1,0 +1,1 @@
+"""A mock eID login standing in for Servicekonto.NRW / eIDAS (demo personas, no passwords)."""

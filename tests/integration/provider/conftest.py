@@ -1,0 +1,45 @@
+"""Fixtures of the provider end-to-end tests: the process world, validator, PAdES anchors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from world import World
+
+from gateway.evidence.edm.v2_rules import register_v2_rules
+from gateway.evidence.validation import Validator
+from gateway.settings import Settings
+from mocks.pki import TestPki, ensure_pki
+
+
+@pytest.fixture(scope="session")
+def pki(settings: Settings) -> TestPki:
+    """The scripted test PKI (var/pki)."""
+    return ensure_pki(settings.pki_dir)
+
+
+@pytest.fixture(scope="session")
+def validator(settings: Settings) -> Validator:
+    """The validation engine with the project's v2.0 rules."""
+    v = Validator.from_settings(settings)
+    register_v2_rules(v)
+    return v
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, pki: TestPki,
+          settings: Settings) -> Iterator[World]:
+    """Register, eID, DE node (provider) and NL access point as separate processes."""
+    w = World(tmp_path_factory.mktemp("provider-e2e"), pki, settings.shared_dir,
+              preview_ttl=float(getattr(sys.modules[__name__], "PREVIEW_TTL", 60.0)))
+    try:
+        w.start()
+        yield w
+    finally:
+        w.stop()
