@@ -107,6 +107,10 @@ class Node:
                       observe: Callable[[Direction, str, float], None] | None = None) -> Node:
         """Build the node described by ``settings`` (``[node]`` section) over ``store``."""
         config = load_node_config(settings)
+        for pmode in config.pmodes:  # visible: a PMode that relaxes AS4 §5.1 security
+            if not (pmode.security.sign and pmode.security.encrypt):
+                _log.warning("PMode %s accepts messages with sign=%s encrypt=%s",
+                             pmode.id, pmode.security.sign, pmode.security.encrypt)
         log = ExchangeLog(open_store(settings) if config.audit else None)
         return cls(config, store, log=log,
                    application=_load_application(config.application, settings), clock=clock,

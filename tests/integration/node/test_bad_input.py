@@ -121,6 +121,20 @@ def test_unsigned_when_the_pmode_requires_signing(de_up: tuple[Pair, Node, Messa
     _nothing_written(store, before, rejections=1)
 
 
+def test_unencrypted_when_the_pmode_requires_encryption(
+        de_up: tuple[Pair, Node, MessageStore]) -> None:
+    pair, nl, store = de_up
+    before = _rejections(store)
+    pmode = nl.config.pmodes[0]
+    plain = dataclasses.replace(pmode, security=dataclasses.replace(pmode.security,
+                                                                    encrypt=False))
+    out = _prepare(nl, plain)
+    response = _post(pair, out.content_type, out.body)
+    assert response.status_code == 400
+    assert _ebms_code(response) == "EBMS:0103"
+    _nothing_written(store, before, rejections=1)
+
+
 def _unknown(pmode: PMode, what: str) -> tuple[PMode, str]:
     if what == "party":
         return dataclasses.replace(pmode, party=PartyId("XX-UNKNOWN-AP", pmode.party.type)), \

@@ -69,3 +69,20 @@ def test_request_receipt_and_response(pair: Pair) -> None:
     assert ("receipt-received", True) in kinds and ("receipt-sent", False) in kinds
     de_store.close()
     nl_store.close()
+
+
+def test_unencrypted_only_when_the_pmode_says_so(pair: Pair) -> None:
+    """``[security] encrypt = false`` on both sides: signed, unencrypted, still a receipt."""
+    pair.write(encrypt=False)
+    pair.nl.start()
+    pair.de.start()
+    de = pair.client(pair.de)
+    payload = Payload("plain@de.test", b"<QueryRequest/>", "application/x-ebrs+xml")
+    sent = de.send(peer="NL", action="ExecuteQueryRequest", payloads=[payload], properties=PROPS)
+    de_store = pair.de.store()
+    wait_for(lambda: _state(de_store, Direction.OUTBOUND, sent.message_id)
+             is MessageState.RECEIPT_RECEIVED, what="receipt", nodes=(pair.de, pair.nl))
+    raw = de_store.blob(de_store.find(Direction.OUTBOUND, sent.message_id).raw_sha256)
+    assert b"EncryptedData" not in raw and b"<QueryRequest/>" not in raw  # gzip, not encrypted
+    assert "encrypt=False" in pair.nl.log_text()  # the relaxed PMode is visible in the log
+    de_store.close()
