@@ -126,3 +126,18 @@ def test_wire_digest_is_sha256_hex_of_the_body() -> None:
     body = b"--MIMEBoundary\r\n...the whole HTTP body...\r\n"
     assert wire_digest(body) == hashlib.sha256(body).hexdigest()
     assert _entry(wire_sha256=wire_digest(body)).wire_sha256 == hashlib.sha256(body).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+        datetime(2026, 12, 1, 0, 30, 59, 999999, tzinfo=timezone(timedelta(hours=2))),
+        datetime(1969, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+        datetime(1000, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
+def test_time_format_matches_strftime_reference(moment: datetime) -> None:
+    reference = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert _entry(time=moment).to_json()["time"] == reference
