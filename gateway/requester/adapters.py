@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -22,9 +23,14 @@ from gateway.evidence.common_services import HttpQuery
 from gateway.requester import webhook
 from gateway.requester.model import Case
 
-__all__ = ["CommonServicesUnavailable", "HttpFetch", "WebhookSender", "case_notice"]
+__all__ = ["CommonServicesUnavailable", "HttpFetch", "WebhookSender", "case_notice", "tls_verify"]
 
 _log = logging.getLogger("gateway.requester")
+
+
+def tls_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx's ``verify``: a CA bundle path becomes an SSL context."""
+    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
 
 
 class CommonServicesUnavailable(GatewayError):
@@ -41,7 +47,7 @@ class HttpFetch:
                  timeout: float = 30.0) -> None:
         """Base URLs as configured (``.../eb``, ``.../dsd``)."""
         self._bases = {"eb": eb_url, "dsd": dsd_url}
-        self._client = httpx.Client(verify=verify, timeout=timeout)
+        self._client = httpx.Client(verify=tls_verify(verify), timeout=timeout)
 
     def __call__(self, service: str, query: HttpQuery) -> tuple[bytes, Mapping[str, str]]:
         """GET the query; the body and the (lower-case) response headers."""
@@ -92,7 +98,7 @@ class WebhookSender:
 
     def _post(self, client: str, url: str, body: bytes) -> None:
         key = self._secrets[client].encode()
-        with httpx.Client(verify=self._verify, timeout=10.0) as http:
+        with httpx.Client(verify=tls_verify(self._verify), timeout=10.0) as http:
             for attempt in range(self._attempts):
                 headers = {"Content-Type": "application/json",
                            webhook.SIGNATURE_HEADER: webhook.sign(key, body, now=self._clock())}

@@ -77,9 +77,16 @@ def _agent_of(requester: Requester) -> edm.Agent:
                      edm.Address(requester.country), classification="ER")
 
 
-def _subject(company: Company, requester: Requester) -> edm.LegalPerson:
+def _subject(company: Company, requester: Requester, version: EdmVersion) -> edm.LegalPerson:
     # eIDAS legal person identifier: <origin MS>/<destination MS>/<id> (R-EDM-REQ-C039).
     number = "".join(ch for ch in company.national_id if ch.isalnum())
+    if version is EdmVersion.V1_0:  # v1.0: exactly 9 letters or digits after XX/YY/
+        if len(number) > 9:
+            raise EvidenceError(f"register number {company.national_id!r} is longer than the "
+                                "9 characters of a v1.0 eIDAS identifier (R-EDM-REQ-C039)",
+                                edm_code=EdmErrorCode.INVALID_REQUEST, origin=Origin.LOCAL,
+                                field="company.national_id")
+        number = number.rjust(9, "0")
     return edm.LegalPerson(
         company.legal_name, "Substantial",
         (edm.Identifier(company.euid, "EUID"),) if company.euid else (),
@@ -112,7 +119,7 @@ def first_request(found: Found, *, company: Company, requester: Requester, proce
         issue_datetime=now,
         requesters=(_agent_of(requester),),
         provider=edm.Agent(access.publisher.identifier, access.publisher.names),
-        subject=_subject(company, requester),
+        subject=_subject(company, requester, version),
         evidence_request=edm.DataServiceEvidenceType(
             identifier=ds.identifier,
             evidence_type_classification=ds.classification,

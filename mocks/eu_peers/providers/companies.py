@@ -82,7 +82,7 @@ def national_number(country: str, value: str) -> str:
     tail = value.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
     number = "".join(ch for ch in tail if ch.isalnum()).upper()
     if country == "AT":
-        return number.removeprefix("FN")
+        return number.removeprefix("FN").lstrip("0")
     return number.lstrip("0").zfill(8)
 
 

@@ -155,7 +155,7 @@ class MockProvider:
     def _reply_evidence(self, request: edm.EvidenceRequest, company: Company,
                         now: datetime) -> PeerReply:
         domain = f"{self.country.lower()}.oots"
-        pdf_id = f"extract-{uuid.uuid4()}@{domain}"
+        pdf_id = f"extract{uuid.uuid4().hex}@{domain}"  # R-EDM-RESP-C042: [a-z0-9]*@
         resp = evidence.response(request, company, content_id=pdf_id, now=now)
         return PeerReply("ExecuteQueryResponse", (
             Payload(f"edm-response-{uuid.uuid4()}@{domain}", edm.build_response(resp), EDM_MIME),
