@@ -119,7 +119,12 @@ class Node:
     # ------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
-        """Start the worker (resumes whatever the store holds)."""
+        """Rebuild exchange-log entries a crash lost, then start the worker (which resumes
+        whatever the store holds)."""
+        try:
+            self.log.reconcile(self.store, now=self._clock())
+        except GatewayError as exc:  # the log must not keep the node from serving
+            _log.error("exchange log reconciliation failed: %s", exc.diagnostics())
         self.worker.start()
 
     def stop(self) -> None:
