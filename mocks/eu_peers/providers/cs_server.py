@@ -10,6 +10,8 @@ makes every answer wrong in one way a requester must refuse:
 * ``none``: no ``oots-response-sig`` / ``digest`` headers at all;
 * ``untrusted``: signed by a key whose self-signed certificate chains to no anchor;
 * ``tampered``: a valid signature, then one byte of the body changed.
+
+``POST /control/signature/{mode}`` switches the mode of the running process (tests).
 """
 
 from __future__ import annotations
@@ -89,15 +91,16 @@ def create_app(signer: CsSigner, *, mode: str = "valid",
                clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The ASGI app (``/eb/rest/search``, ``/dsd/rest/search``, ``/healthz``)."""
     now = clock or (lambda: datetime.now(UTC))
+    state = {"mode": mode}
     app = FastAPI(title="Mock EB/DSD (requester scenarios)", docs_url=None, redoc_url=None,
                   openapi_url=None)
 
     def serve(request: Request, service: Service) -> Response:
         headers = {k.lower(): v for k, v in request.headers.items()}
-        body, extra = signed(answer_bytes(request.url.query, headers, service), signer, mode,
-                             now())
-        print(f"[{service.value}] {request.url.query[:120]} -> {len(body)} bytes ({mode})",
-              flush=True)
+        body, extra = signed(answer_bytes(request.url.query, headers, service), signer,
+                             state["mode"], now())
+        print(f"[{service.value}] {request.url.query[:120]} -> {len(body)} bytes "
+              f"({state['mode']})", flush=True)
         return Response(body, status_code=200, media_type=CommonServicesURI.MEDIA_TYPE,
                         headers=extra)
 
@@ -111,10 +114,18 @@ def create_app(signer: CsSigner, *, mode: str = "valid",
         """Data Service Directory queries."""
         return serve(request, Service.DSD)
 
+    @app.post("/control/signature/{new_mode}")
+    def switch(new_mode: str) -> Response:
+        """Change how answers are signed (test control)."""
+        if new_mode not in MODES:
+            return Response(status_code=404)
+        state["mode"] = new_mode
+        return Response(status_code=204)
+
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         """Liveness."""
-        return {"status": "ok", "signature": mode}
+        return {"status": "ok", "signature": state["mode"]}
 
     return app
 

@@ -10,7 +10,8 @@ state's evidence provider:
   ``PreviewLocation`` of its own preview pages (:mod:`.pages`, TDD 4.9);
 * second request (``PreviewLocation`` set; same ConversationId, v2.0 also ExchangeId and
   ``ReturnLocation``) -> held until the representative decided on the preview page, then
-  the evidence response (approved) or EDM:ERR:0002 (refused) goes out over AS4;
+  the evidence response (approved) or EDM:ERR:0004 (refused; assumed code, as the DE
+  provider) goes out over AS4;
 * a request without preview -> the evidence response at once (the mock's policy).
 
 No evidence leaves before an approval when a preview was asked for.
@@ -142,8 +143,10 @@ class MockProvider:
         now = self.clock()
         if session.decision == "approved":
             return self._reply_evidence(session.second, session.company, now)
-        return self._reply_error(session.second, EdmErrorCode.MISSING_AUTHORIZATION,
-                                 "the representative refused the preview", now)
+        # EDM:ERR:0004, as the DE provider: R-EDM-ERR-C015 forbids EDM:ERR:0002 with the
+        # plain Error severity in v1.0 (docs/edm-exchange.md, defect 2; assumed code)
+        return self._reply_error(session.second, EdmErrorCode.OBJECT_NOT_FOUND,
+                                 "the company's representative refused the preview", now)
 
     def _reply_error(self, request: edm.EvidenceRequest, code: EdmErrorCode, detail: str,
                      now: datetime) -> PeerReply:

@@ -9,7 +9,7 @@ scenario               what the services answer
 =====================  ==================================================================
 ``nl-two-evidence-     EB: two NL evidence types (the KvK extract, and the historical
 types``                extract); the requester may not pick the first silently
-``nl-two-providers``   DSD, historical extract: two data services (KvK and the KvK
+``nl-two-providers``   DSD, historical extract: two access services/providers (KvK and the KvK
                        archive), same access point NL-OOTS-AP
 ``at-needs-court``     DSD, AT extract of X2: ``DSD:ERR:0005`` asking for the
                        Firmenbuchgericht (TDD 3.1.4 §4.4.3), then the Firmenbuch entry
@@ -112,13 +112,13 @@ def _nl_two_providers(version: CsVersion) -> DataServicesResponse:
     archive = dataclasses.replace(access, publisher=dataclasses.replace(
         access.publisher, identifier=Identifier("59581884", access.publisher.identifier.scheme_id),
         names=(Text("KvK Archief", "NL"), Text("Chamber of Commerce archive", "EN"))))
-    objects = []
-    for n, acc in enumerate((access, archive)):
-        ds = dataclasses.replace(entry, classification=classification("NL-historical", version),
-                                 identifier=f"9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6{n}",
-                                 access_services=(acc,))
-        objects.append((f"urn:uuid:2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6{n}", ds))
-    return DataServicesResponse(version, tuple(objects))
+    # one data service with two access services (v1.0 allows one registry object,
+    # R-DSD-RESP-S0015): two providers serve the historical extract
+    ds = dataclasses.replace(entry, classification=classification("NL-historical", version),
+                             identifier="9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b60",
+                             access_services=(access, archive))
+    return DataServicesResponse(version, (("urn:uuid:2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c60",
+                                           ds),))
 
 
 def _at_needs_court(q: DataServicesQuery) -> Response:

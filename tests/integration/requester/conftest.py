@@ -33,10 +33,10 @@ def validator(settings: Settings) -> Validator:
     return build_validator(settings)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pki: TestPki,
           tls: Tls) -> Iterator[World]:
-    """All processes, valid signatures; stopped after the module."""
+    """All processes, valid signatures; stopped after the session."""
     root: Path = tmp_path_factory.mktemp("world")
     group = ProcessGroup(cwd=Path(__file__).resolve().parents[3], logs=root / "logs")
     with group:

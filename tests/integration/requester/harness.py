@@ -30,6 +30,7 @@ from mocks.pki import TestPki
 
 PROJECT = Path(__file__).resolve().parents[3]
 TOKEN = "wsp-token-0123456789abcdef"
+OTHER_TOKEN = "other-portal-token-9876543210"
 WEBHOOK_SECRET = "wsp-webhook-key-0123456789"
 
 
@@ -134,7 +135,7 @@ cs_version_by_country = {{ NL = "oots-cs:v1.0" }}
 tls_verify = "{tls.ca}"
 
 [portal]
-tokens = {{ wsp-nrw = "{TOKEN}" }}
+tokens = {{ wsp-nrw = "{TOKEN}", other-portal = "{OTHER_TOKEN}" }}
 webhook_secrets = {{ wsp-nrw = "{WEBHOOK_SECRET}" }}
 """, encoding="utf-8")
     (root / "de").mkdir(parents=True, exist_ok=True)
