@@ -42,20 +42,22 @@ def test_single_provider_is_found_with_version_from_conforms_to(
     assert len(found.answers) == 3
 
 
+@pytest.mark.parametrize("version", [V1, V2])
 def test_two_evidence_types_go_back_to_the_user_then_two_providers(
-        make_fetch: Callable[..., FetchFn], anchors: TrustAnchors) -> None:
+        make_fetch: Callable[..., FetchFn], anchors: TrustAnchors, version: CsVersion) -> None:
     fetch = make_fetch()
-    first = run(fetch, anchors, "NL", procedure="X2")
+    first = run(fetch, anchors, "NL", procedure="X2", version=version)
     assert isinstance(first, NeedChoice) and first.kind == "evidence-type"
     assert len(first.options) == 2
-    historical = scenarios.classification("NL-historical", V2)
+    historical = scenarios.classification("NL-historical", version)
     assert {o.id for o in first.options} >= {historical}
-    second = run(fetch, anchors, "NL", procedure="X2", choices=Choices(evidence_type=historical))
+    second = run(fetch, anchors, "NL", procedure="X2", version=version,
+                 choices=Choices(evidence_type=historical))
     assert isinstance(second, NeedChoice) and second.kind == "provider"
     labels = sorted(o.label for o in second.options)
     assert labels == ["Chamber of Commerce", "Chamber of Commerce archive"]
     archive = next(o for o in second.options if "59581884" in o.id)
-    found = run(fetch, anchors, "NL", procedure="X2",
+    found = run(fetch, anchors, "NL", procedure="X2", version=version,
                 choices=Choices(evidence_type=historical, provider=archive.id))
     assert isinstance(found, Found)
     assert found.access_service.publisher.identifier.value == "59581884"
