@@ -12,7 +12,8 @@ import json
 import sys
 from typing import Any
 
-BENCHES: tuple[str, ...] = ("bench.validation", "bench.audit", "bench.as4", "bench.node")
+BENCHES: tuple[str, ...] = ("bench.validation", "bench.audit", "bench.as4", "bench.node",
+                           "bench.provider")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,9 +15,13 @@ import textwrap
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -27,6 +31,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from gateway.errors import ConfigurationError, InvalidInput
 from gateway.evidence.extract import ExtractView
@@ -103,6 +108,24 @@ def render_pdf(view: ExtractView) -> bytes:
     return buf.getvalue()
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner re-parses (and re-validates) the RSA key on every signature
+    (~0.5 s for RSA-3072); this one signs PKCS#1 v1.5 with the key loaded once."""
+
+    def __init__(self, *, key: rsa.RSAPrivateKey | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._loaded = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if self._loaded is not None and mechanism["algorithm"].native in (
+                "rsassa_pkcs1v15", "sha256_rsa"):
+            return self._loaded.sign(data, PKCS1v15(), get_pyca_cryptography_hash(
+                digest_algorithm))
+        signed: bytes = super().sign_raw(data, digest_algorithm)
+        return signed
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceSigner:
     """The node's evidence-signing (sealing) key and certificate chain."""
@@ -110,22 +133,30 @@ class EvidenceSigner:
     certificate: asn1_x509.Certificate
     key: asn1_keys.PrivateKeyInfo
     chain: tuple[asn1_x509.Certificate, ...] = ()
+    signer: signers.SimpleSigner | None = None
+    """The pyHanko signer built once (:meth:`from_files`)."""
 
     @classmethod
     def from_files(cls, certificate: Path, key: Path,
                    chain: tuple[Path, ...] = ()) -> EvidenceSigner:
         """Load PEM/DER files (unencrypted key: test PKI only)."""
         try:
-            return cls(load_cert_from_pemder(str(certificate)),
-                       load_private_key_from_pemder(str(key), passphrase=None),
-                       tuple(load_cert_from_pemder(str(c)) for c in chain))
+            cert = load_cert_from_pemder(str(certificate))
+            info = load_private_key_from_pemder(str(key), passphrase=None)
+            certs = tuple(load_cert_from_pemder(str(c)) for c in chain)
+            loaded = serialization.load_der_private_key(info.dump(), password=None)
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"cannot load the evidence-signing key: {exc}") from exc
+        simple = _LoadedKeySigner(
+            key=loaded if isinstance(loaded, rsa.RSAPrivateKey) else None,
+            signing_cert=cert, signing_key=info,
+            cert_registry=SimpleCertificateStore.from_certs([cert, *certs]))
+        return cls(cert, info, certs, simple)
 
 
 def sign_pdf(pdf: bytes, signer: EvidenceSigner, *, reason: str, location: str = "DE") -> bytes:
     """Sign ``pdf`` as PAdES B-B (CAdES detached, SHA-256, chain embedded)."""
-    simple = signers.SimpleSigner(
+    simple = signer.signer or signers.SimpleSigner(
         signing_cert=signer.certificate, signing_key=signer.key,
         cert_registry=SimpleCertificateStore.from_certs([signer.certificate, *signer.chain]))
     meta = signers.PdfSignatureMetadata(

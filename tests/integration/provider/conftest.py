@@ -10,11 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from world import World
-
 from gateway.evidence.edm.v2_rules import register_v2_rules
 from gateway.evidence.validation import Validator
 from gateway.settings import Settings
+from mocks.de_registers.world import World
 from mocks.pki import TestPki, ensure_pki
 
 
@@ -33,13 +32,18 @@ def validator(settings: Settings) -> Validator:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, pki: TestPki,
-          settings: Settings) -> Iterator[World]:
-    """Register, eID, DE node (provider) and NL access point as separate processes."""
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          pki: TestPki, settings: Settings) -> Iterator[World]:
+    """Register, eID, DE node (provider) and NL access point as separate processes
+    (a test module may set ``PREVIEW_TTL`` seconds)."""
     w = World(tmp_path_factory.mktemp("provider-e2e"), pki, settings.shared_dir,
-              preview_ttl=float(getattr(sys.modules[__name__], "PREVIEW_TTL", 60.0)))
+              preview_ttl=float(getattr(request.module, "PREVIEW_TTL", 60.0)))
     try:
         w.start()
+    except RuntimeError as exc:
+        w.stop()
+        pytest.fail(str(exc))
+    try:
         yield w
     finally:
         w.stop()

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from pages import decide, login
 from pyhanko.keys import load_cert_from_pemder
-from world import PUBLIC, World
 
 from gateway.errors import EdmErrorCode
 from gateway.evidence.edm import (
@@ -34,6 +33,7 @@ from gateway.evidence.extract import read_extract
 from gateway.evidence.validation import Validator
 from gateway.provider.pdf import verify_pades
 from mocks.de_registers.scenarios import company_request, representative, second
+from mocks.de_registers.world import PUBLIC, World
 from mocks.pki import TestPki
 
 V1, V2 = EdmVersion.V1_0, EdmVersion.V2_0

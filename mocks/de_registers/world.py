@@ -1,4 +1,4 @@
-"""Separate processes for the provider end-to-end tests, talking real HTTP on loopback.
+"""Separate processes for the provider end-to-end tests and benchmark, real HTTP on loopback.
 
 * the mocked Handelsregister (``python -m mocks.de_registers``),
 * the mock eID (``python -m mocks.eid``),
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -25,14 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from gateway.evidence.edm import EvidenceRequest, ExchangeHeader, build_request
 from mocks.pki import TestPki
 
-PROJECT = Path(__file__).resolve().parents[3]
+PROJECT = Path(__file__).resolve().parents[2]
 PUBLIC = "https://de-node.oots.test"
-SECRET = "e2e-shared-eid-secret-0123456789"
 NL_SENDER = ("00000000000002", "urn:cef.eu:names:identifier:EAS:0106")
 DE_RECIPIENT = ("DE73524311", "urn:cef.eu:names:identifier:EAS:9930")
 EBRS = "application/x-ebrs+xml"
@@ -75,7 +74,8 @@ class Proc:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
-        pytest.fail(f"{self.name} did not start:\n{self.log.read_text(errors='replace')}")
+        raise RuntimeError(f"{self.name} did not start:\n"
+                           f"{self.log.read_text(errors='replace')}")
 
     def stop(self) -> None:
         """SIGTERM the process group, SIGKILL after 10 s."""
@@ -131,7 +131,7 @@ encryption_certificate = "{pki / 'nl-ap.rsa-enc.pem'}"
 
 
 def de_config(root: Path, *, register: int, eid: int, nl_port: int, pki: Path,
-              preview_ttl: float, shared: Path) -> Path:
+              preview_ttl: float, shared: Path, secret: str) -> Path:
     """Write the DE node's files; the config path."""
     var = root / "var"
     var.mkdir(parents=True, exist_ok=True)
@@ -167,7 +167,7 @@ preview_base_url = "{PUBLIC}"
 preview_ttl_seconds = {preview_ttl}
 approval_ttl_seconds = 120
 eid_url = "http://127.0.0.1:{eid}"
-eid_secret = "{SECRET}"
+eid_secret = "{secret}"
 signing_certificate = "{pki / 'de-gw.rsa-sign.pem'}"
 signing_key = "{pki / 'de-gw.rsa-sign.key.pem'}"
 signing_chain = ["{pki / 'test-ca.pem'}"]
@@ -184,6 +184,8 @@ class World:
     shared: Path
     preview_ttl: float = 60.0
     procs: dict[str, Proc] = field(default_factory=dict)
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    """The eID HMAC key shared by the mock eID and the DE node (fresh per world)."""
 
     def start(self) -> None:
         """Write the files and start every process."""
@@ -193,11 +195,12 @@ class World:
         py = sys.executable
         config = de_config(self.root / "de", register=ports["register"], eid=ports["eid"],
                            nl_port=ports["nl"], pki=self.pki.directory,
-                           preview_ttl=self.preview_ttl, shared=self.shared)
+                           preview_ttl=self.preview_ttl, shared=self.shared,
+                           secret=self.secret)
         specs = {
             "register": [py, "-m", "mocks.de_registers", "--port", str(ports["register"]),
                          "--slow-seconds", "5"],
-            "eid": [py, "-m", "mocks.eid", "--port", str(ports["eid"]), "--secret", SECRET,
+            "eid": [py, "-m", "mocks.eid", "--port", str(ports["eid"]), "--secret", self.secret,
                     "--allow-return", PUBLIC],
             "de": [py, "-m", "gateway.provider.web", "--config", str(config), "--port",
                    str(ports["de"])],
@@ -222,17 +225,21 @@ class World:
 
     # ------------------------------------------------------------ NL side
 
-    def nl_send(self, request: EvidenceRequest, header: ExchangeHeader) -> str:
+    def nl_send(self, request: EvidenceRequest, header: ExchangeHeader, *,
+                action: str = "ExecuteQueryRequest",
+                client: httpx.Client | None = None) -> str:
         """NL pushes ``request`` to DE; its MessageId (the receipt must verify)."""
         props = [{"name": "originalSender", "value": NL_SENDER[0], "type": NL_SENDER[1]},
                  {"name": "finalRecipient", "value": DE_RECIPIENT[0], "type": DE_RECIPIENT[1]}]
         props += [{"name": n, "value": v} for n, v in header.message_properties()]
-        doc = {"action": "ExecuteQueryRequest", "conversation_id": header.conversation_id,
+        doc = {"action": action, "conversation_id": header.conversation_id,
                "properties": props,
                "payloads": [{"content_id": f"edm{uuid.uuid4().hex}@nl.oots", "mime_type": EBRS,
                              "data_base64": base64.b64encode(build_request(request)).decode()}]}
-        result = httpx.post(f"{self.procs['nl'].url}/control/send", json=doc, timeout=30).json()
-        assert result["state"] == "receipt-verified", (result, self.logs())
+        post = client.post if client is not None else httpx.post
+        result = post(f"{self.procs['nl'].url}/control/send", json=doc, timeout=30).json()
+        if result["state"] != "receipt-verified":
+            raise RuntimeError(f"NL send failed: {result}")
         return str(result["message_id"])
 
     def nl_answer(self, request_message_id: str, timeout: float = 30.0
