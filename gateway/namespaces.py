@@ -57,6 +57,10 @@ class NS:
     XJUSTIZ: Final = "http://www.xjustiz.de"
     XNACHWEIS_NOOTS: Final = "urn:xoev-de:bva:standard:xnachweis:schema:xnachweis-de-noots"
     XNACHWEIS_BK: Final = "urn:xoev-de:bva:standard:xnachweis:schema:xnachweis-baukasten"
+    # XGewerbeanzeige (kit de/xgewerbeanzeige/STRUCTURE.md "Namespaces"). Added by gewerbe.
+    XGEWERBEANZEIGE_2_0: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.0"
+    XGEWERBEANZEIGE_2_1: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.1"
+    XGEWERBEANZEIGE_2_2: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.2"
     # Our structured Handelsregister extract (gateway/evidence/extract.py; not an SR model:
     # the production EU data model for DE company evidence is not public, PEERS.md §2).
     DE_HR_EXTRACT: Final = "urn:oots-gateway:de:evidence:handelsregister-extract:1"

@@ -179,6 +179,18 @@ def install_kits(settings: Settings, *, from_dir: Path | None = None) -> tuple[I
             sources = _pinned_sources(manifest, root, package=False)
             results.append(_install_one(settings, manifest, sources, str(root)))
         return tuple(results)
+    # An official XGewerbeanzeige XSD package (not an OOTS-EDM one): gateway/gewerbe/install.py.
+    # Imported here: gateway.gewerbe.install itself imports gateway.kits.installed.
+    from gateway.gewerbe.install import (
+        KIT_PREFIX,
+        find_official_package,
+        install_official,
+    )
+
+    if find_official_package(from_dir) is not None:
+        name, target, count, changed = install_official(settings, from_dir)
+        spec = f"xgewerbeanzeige:v{name.removeprefix(KIT_PREFIX)}"
+        return (InstallResult(name, spec, target, count, changed, str(from_dir)),)
     package = find_package_root(from_dir)
     spec = detect_specification(package)
     matching = [m for m in manifests if spec in m.specifications]
