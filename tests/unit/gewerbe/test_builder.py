@@ -23,7 +23,7 @@ from gateway.gewerbe.structure import compare
 from gateway.namespaces import NS
 from gateway.xml import parse_xml
 
-from .conftest import COMPANIES, REGISTERS, evidence_source, form
+from .scenarios import COMPANIES, REGISTERS, evidence_source, form
 
 X = {"x": NS.XGEWERBEANZEIGE_2_2}
 # Paths of the KoSIT Anmeldung structure (STRUCTURE.md, "Message body") every message we

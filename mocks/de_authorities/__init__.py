@@ -1,0 +1,1 @@
+"""Mocked German authorities: the Gewerbeamt inboxes (one per AGS) over real HTTP."""
