@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from conftest import PROPS, Pair
+from node_pair import PROPS, Pair
 from node_procs import Database
 
 from gateway.ebms import (

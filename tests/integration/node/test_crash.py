@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from conftest import PROPS, Pair
+from node_pair import PROPS, Pair
 from node_procs import PROJECT, NodeProc, wait_for
 
 from gateway.audit import AuditStore, LogEntry

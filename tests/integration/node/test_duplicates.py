@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from conftest import PROPS, Pair
+from node_pair import PROPS, Pair
 from node_procs import wait_for
 
 from gateway.ebms import Payload, accept_response

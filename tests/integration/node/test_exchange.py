@@ -8,7 +8,7 @@ receipt. Every state is asserted in both databases, and the exchange log entries
 from __future__ import annotations
 
 import pytest
-from conftest import PROPS, Pair
+from node_pair import PROPS, Pair
 from node_procs import wait_for
 
 from gateway.audit import AuditStore, LogEntry

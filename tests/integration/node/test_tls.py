@@ -7,11 +7,11 @@ import datetime as dt
 import ipaddress
 from pathlib import Path
 
-from conftest import PROPS, Pair
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from node_pair import PROPS, Pair
 from node_procs import wait_for
 
 from gateway.ebms import Payload

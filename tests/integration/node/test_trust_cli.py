@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Pair
 from cryptography.hazmat.primitives import hashes
+from node_pair import Pair
 
 from gateway.cli import main
 from mocks.pki import TestPki
