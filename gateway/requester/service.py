@@ -212,6 +212,12 @@ class RequesterService:
                             request_id=request_id, conversation_id=conversation,
                             exchange_id=exchange, now=now)
         message_id = f"{uuid.uuid4()}@{self._domain}"
+        access = found.access_service
+        case = case.advance(
+            now, f"EB/DSD ({found.cs_version.value}, {len(found.answers)} signed answers "
+                 f"verified): evidence type {found.evidence_type.classification} served by "
+                 f"{access.publisher.names[0].value if access.publisher.names else '-'} at "
+                 f"{access.identifier.value}, conformsTo {', '.join(access.conforms_to)}")
         case = case.advance(
             now, f"{found.edm_version.value} request {request_id} to "
                  f"{found.access_service.identifier.value} (peer {peer})",

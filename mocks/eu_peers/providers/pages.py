@@ -135,5 +135,7 @@ def add_preview_pages(app: FastAPI, provider: MockProvider) -> None:
         session = provider.sessions.get(token)
         if session is None or session.decision is None:
             return missing()
+        if session.return_url:  # known now (v2.0: the second request has arrived)
+            return RedirectResponse(session.return_url, status_code=303)
         return _page(provider, "done.html", "Done", decision=session.decision,
                      return_url=session.return_url, refresh=session.return_url is None)

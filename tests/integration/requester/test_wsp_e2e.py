@@ -68,7 +68,7 @@ def test_wsp_gets_evidence_after_preview(world: World, validator: Validator, cou
         assert all("-S + EDM-" in a and a.split(" + ")[-1].split(" ")[0].endswith("-C")
                    for a in applied), applied
     else:
-        assert all("oots-edm:v2.0" in a for a in applied), applied
+        assert all("oots-edm:v2.0 RegRep XSD + project checks" in a for a in applied), applied
     hooks = _webhooks(world, cid, {"preview-required", "delivered"})
     assert all(h["verified"] for h in hooks)
 
@@ -82,9 +82,8 @@ def _conversation(world: World, country: str, cid: str) -> str:
                    if " request urn:uuid:" in e["event"]]
     assert request_ids
     for entry in journal(world, country):
-        if entry["direction"] == "in":
-            return str(entry["conversation_id"]) if _names(world, country, entry,
-                                                           request_ids[0]) else ""
+        if entry["direction"] == "in" and _names(world, country, entry, request_ids[0]):
+            return str(entry["conversation_id"])
     raise AssertionError("no conversation found")
 
 

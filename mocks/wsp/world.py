@@ -1,0 +1,202 @@
+"""The requester's world: every process of the WSP -> gateway -> NL/AT exchange, on loopback.
+
+Used by ``python -m mocks.wsp.demo`` and ``tests/integration/requester/``; files are
+written at run time (a throw-away TLS CA, the gateway's PMode and configuration).
+
+Separate processes on loopback, real HTTP(S):
+
+* ``cs``: the mock EB/DSD with the requester scenarios (:mod:`mocks.eu_peers.providers.
+  cs_server`), signed by the mock EC chain (or broken, ``--signature``);
+* ``nl``, ``at``: the mock access points with provider behaviour and preview pages
+  (:mod:`mocks.eu_peers.providers`), HTTPS with a throw-away localhost CA;
+* ``de``: the gateway (``oots-gateway serve``): AS4 node + requester + portal API;
+* ``wsp``: the WSP stand-in (:mod:`mocks.wsp`), HTTPS (it is the ReturnLocation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+import ssl
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from gateway.settings import Settings
+from mocks.eu_peers.processes import ProcessGroup, free_port
+from mocks.pki import TestPki
+
+PROJECT = Path(__file__).resolve().parents[2]
+TOKEN = "wsp-token-0123456789abcdef"  # noqa: S105 (loopback demo/test token)
+OTHER_TOKEN = "other-portal-token-9876543210"  # noqa: S105 (loopback demo/test token)
+WEBHOOK_SECRET = "wsp-webhook-key-0123456789"  # noqa: S105 (loopback demo/test key)
+
+
+@dataclass(frozen=True)
+class Tls:
+    """A localhost CA and one server certificate (127.0.0.1, localhost)."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+    @property
+    def context(self) -> ssl.SSLContext:
+        """A client context trusting the CA."""
+        return ssl.create_default_context(cafile=str(self.ca))
+
+
+def make_tls(folder: Path) -> Tls:
+    """Write a throw-away CA and a server certificate for loopback."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loopback test TLS CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - dt.timedelta(hours=1))
+          .not_valid_after(now + dt.timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
+                                       False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
+                         critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(hours=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    tls = Tls(folder / "ca.pem", folder / "server.pem", folder / "server.key.pem")
+    tls.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    tls.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tls.key.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return tls
+
+
+def de_pmode(pki: TestPki, ports: dict[str, int]) -> str:
+    """The example PMode with the mocks' HTTPS endpoints and the test PKI's certificates."""
+    text = (PROJECT / "docs" / "examples" / "pmode-oots.toml").read_text(encoding="utf-8")
+    for host, who in (("as4.nl-oots.example", "nl"), ("as4.at-oots.example", "at")):
+        text = text.replace(f"https://{host}/domibus/services/msh",
+                            f"https://127.0.0.1:{ports[who]}/as4")
+    text = re.sub(r'"\.\./\.\./var/pki/([a-z0-9.-]+\.pem)"',
+                  lambda m: f'"{pki.directory / m.group(1)}"', text)
+    return re.sub(r'^retry = "[^"]*"', 'retry = "1;3;CONSTANT"', text, flags=re.MULTILINE)
+
+
+def de_config(root: Path, settings: Settings, pki: TestPki, tls: Tls,
+              ports: dict[str, int]) -> Path:
+    """The gateway's configuration: node, requester, portal."""
+    pmode = root / "pmode-de.toml"
+    pmode.write_text(de_pmode(pki, ports), encoding="utf-8")
+    config = root / "gateway.toml"
+    cs = f"http://127.0.0.1:{ports['cs']}"
+    config.write_text(f"""var_dir = "{root / 'de'}"
+shared_dir = "{settings.shared_dir}"
+party_id = "DE-OOTS-GW"
+
+[node]
+pmodes = ["{pmode}"]
+trust = "{PROJECT / 'trust' / 'test-pki.toml'}"
+trust_dir = "{pki.directory}"
+keys_from_pki = "de-gw"
+receipt_domain = "de.oots"
+audit = false
+poll_seconds = 0.05
+send_timeout_seconds = 10
+
+[node.tls]
+verify = "{tls.ca}"
+
+[common_services]
+trust_anchors = ["{pki.path('ec-root-ca')}"]
+
+[requester]
+eb_url = "{cs}/eb"
+dsd_url = "{cs}/dsd"
+cs_version = "oots-cs:v2.0"
+cs_version_by_country = {{ NL = "oots-cs:v1.0" }}
+tls_verify = "{tls.ca}"
+
+[portal]
+tokens = {{ wsp-nrw = "{TOKEN}", other-portal = "{OTHER_TOKEN}" }}
+webhook_secrets = {{ wsp-nrw = "{WEBHOOK_SECRET}" }}
+""", encoding="utf-8")
+    (root / "de").mkdir(parents=True, exist_ok=True)
+    return config
+
+
+@dataclass
+class World:
+    """Base URLs of the running processes."""
+
+    de: str
+    nl: str
+    at: str
+    cs: str
+    wsp: str
+    tls: Tls
+
+
+def start_world(group: ProcessGroup, root: Path, settings: Settings, pki: TestPki, tls: Tls,
+                *, signature: str = "valid") -> World:
+    """Start cs, nl, at, de and wsp; wait until each answers."""
+    ports = {name: free_port() for name in ("cs", "nl", "at", "de", "wsp")}
+    de_url = f"http://127.0.0.1:{ports['de']}"
+    cs = group.python("cs", "mocks.eu_peers.providers.cs_server", "--port", str(ports["cs"]),
+                      "--pki", str(pki.directory), "--signature", signature)
+    peers = {}
+    for country in ("NL", "AT"):
+        port = ports[country.lower()]
+        peers[country] = group.python(
+            country.lower(), "mocks.eu_peers.providers", "--country", country, "--port",
+            str(port), "--de-endpoint", f"{de_url}/as4", "--pki", str(pki.directory),
+            "--data", str(root / country.lower()), "--tls-cert", str(tls.cert),
+            "--tls-key", str(tls.key))
+    config = de_config(root, settings, pki, tls, ports)
+    de = group.python("de", "gateway.cli", "--config", str(config), "serve", "--port",
+                      str(ports["de"]), "--log-level", "warning")
+    wsp = group.python("wsp", "mocks.wsp", "--port", str(ports["wsp"]), "--portal-url", de_url,
+                       "--token", TOKEN, "--webhook-secret", WEBHOOK_SECRET, "--tls-cert",
+                       str(tls.cert), "--tls-key", str(tls.key))
+    world = World(de_url, f"https://127.0.0.1:{ports['nl']}",
+                  f"https://127.0.0.1:{ports['at']}", f"http://127.0.0.1:{ports['cs']}",
+                  f"https://127.0.0.1:{ports['wsp']}", tls)
+    cs.wait_ready(f"{world.cs}/healthz")
+    de.wait_ready(f"{de_url}/healthz", timeout=60)
+    for proc, url in ((peers["NL"], world.nl), (peers["AT"], world.at), (wsp, world.wsp)):
+        _wait_https(proc, f"{url}/healthz", tls.ca)
+    return world
+
+
+def _wait_https(proc: object, url: str, ca: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            context = ssl.create_default_context(cafile=str(ca))
+            if httpx.get(url, verify=context, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} not ready:\n{proc.tail()}")  # type: ignore[attr-defined]
