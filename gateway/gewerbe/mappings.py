@@ -49,6 +49,7 @@ class LegalFormEntry:
     source_form: str
     label: str
     xunternehmen_code: str
+    xunternehmen_label: str
     xga5_code: str
     sole_trader: bool
     register: str
@@ -87,6 +88,7 @@ def _legal_forms() -> dict[tuple[str, str], LegalFormEntry]:
             source_form=row["source_form"],
             label=row["label"],
             xunternehmen_code=row["xunternehmen_code"],
+            xunternehmen_label=row["xunternehmen_label"],
             xga5_code=row["xga5_code"],
             sole_trader=row["sole_trader"] == "yes",
             register=row["register"],
