@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from gateway.audit import open_store
 from gateway.ebms import Payload, Property
-from gateway.errors import ConfigurationError, GatewayError
+from gateway.errors import ConfigurationError, EbmsError, GatewayError
 from gateway.node.config import NodeConfig, load_node_config
 from gateway.node.dispatch import (
     Application,
@@ -217,6 +217,12 @@ class Node:
         started = time.perf_counter()
         try:
             return self.sender.attempt(record, worker=worker)
+        except (ConfigurationError, EbmsError) as exc:
+            # the message cannot be sent as configured (peer removed from the PMode, stored
+            # bytes unreadable): failed and visible, `messages retry` once fixed
+            _log.error("cannot send message %s: %s", record.pk, exc.diagnostics())
+            return self.store.fail(record.pk, now=self._clock(), error_code=exc.code,
+                                   error=exc.message[:2000], worker=worker)
         finally:
             self._metric(Direction.OUTBOUND, "attempt", time.perf_counter() - started)
 
