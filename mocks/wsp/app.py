@@ -137,7 +137,8 @@ def create_app(cfg: WspConfig) -> FastAPI:
                       "Bytes)</a></p>" for d in doc["documents"]]
         elif state == "failed":
             parts.append(f"<p id='error'>{html.escape(str(doc['error']))}</p>")
-        return _page("Nachweisanfrage", "".join(parts), refresh=state == "sent")
+        return _page("Nachweisanfrage", "".join(parts),
+                     refresh=state in ("sent", "preview-required"))
 
     @app.post("/requests/{local}/choice")
     async def choose(local: str, request: Request) -> Response:
