@@ -31,6 +31,7 @@ from gateway.provider.config import ProviderConfig, load_provider_config
 from gateway.provider.pdf import EvidenceSigner
 from gateway.provider.service import Hold, Late, ProviderService
 from gateway.registers._transport.handelsregister import HandelsregisterClient
+from gateway.registers.codelists import load_register_code_lists
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ def build_service(settings: Settings, cfg: ProviderConfig | None = None) -> Prov
     bris = load_bris_registers((settings.shared_dir / BRIS_CSV).read_bytes())
     return ProviderService(
         cfg, register=HandelsregisterClient(cfg.register_url, timeout=cfg.register_timeout,
-                                            evidence_type=cfg.evidence_types[-1]),
+                                            evidence_type=cfg.evidence_types[-1],
+                                            code_lists=load_register_code_lists(
+                                                settings.shared_dir)),
         validator=validator, bris=bris,
         signer=EvidenceSigner.from_files(cfg.signing_certificate, cfg.signing_key,
                                          cfg.signing_chain))

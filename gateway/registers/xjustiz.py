@@ -14,7 +14,7 @@ Element paths follow kit ``de/xjustiz/REGISTER-MESSAGES.md`` (outline verified a
 
 Code lists are type 3 (version free): unknown codes never break parsing (KNOWN-DEFECTS,
 XJustiz "Code-list versions lag behind"); the status is read from
-``basisdatenRegister/rechtstraeger/statusRechtstraeger/code``.
+``basisdatenRegister/statusRechtstraeger/code``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lxml import etree
 
 from gateway.errors import Origin, XmlRejected
 from gateway.namespaces import NS
+from gateway.registers.codelists import RegisterCodeLists
 from gateway.registers.model import (
     CompanyRecord,
     CompanyStatus,
@@ -69,9 +70,9 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _officer(participation: etree._Element) -> Officer | None:
+def _officer(participation: etree._Element, lists: RegisterCodeLists) -> Officer | None:
     person = participation.find("t:beteiligter/t:auswahl_beteiligter/t:natuerlichePerson", _NS)
-    role_code = _text(participation, "t:rolle/t:rollenbezeichnung/t:code")
+    role_code = _text(participation, "t:rolle/t:rollenbezeichnung/code")
     if person is None or role_code is None:
         return None
     given = _text(person, "t:vollerName/t:vorname") or ""
@@ -79,15 +80,18 @@ def _officer(participation: etree._Element) -> Officer | None:
     return Officer(
         name=f"{given} {family}".strip(),
         role_code=role_code,
-        role=_text(participation, "t:rolle/t:rollenbezeichnung/t:name") or role_code,
+        role=lists.roles.get(role_code, role_code),
         birth_date=_date(_text(person, "t:geburt/t:geburtsdatum")),
         city=_text(person, "t:anschrift/t:ort"),
     )
 
 
-def parse_register_content(data: bytes) -> CompanyRecord:
+def parse_register_content(data: bytes,
+                           lists: RegisterCodeLists | None = None) -> CompanyRecord:
     """The company data of one ``nachricht.reg.0400003``; :class:`RegisterUnavailable` when
-    the answer is not such a message or lacks the register key or the legal entity."""
+    the answer is not such a message or lacks the register key or the legal entity.
+    ``lists`` give the names of the type-3 codes (:mod:`.codelists`)."""
+    lists = lists or RegisterCodeLists()
     try:
         root = parse_xml(data, what="XJustiz register content", origin=Origin.REMOTE)
     except XmlRejected as exc:
@@ -97,10 +101,10 @@ def parse_register_content(data: bytes) -> CompanyRecord:
     proc = root.find("t:grunddaten/t:verfahrensdaten", _NS)
     if proc is None:
         raise _bad("no grunddaten/verfahrensdaten")
-    court = (_text(proc, "t:instanzdaten/t:auswahl_instanzbehoerde/t:gericht/t:code")
-             or _text(root, "t:nachrichtenkopf/t:auswahl_absender/t:absender.gericht/t:code"))
+    court = (_text(proc, "t:instanzdaten/t:auswahl_instanzbehoerde/t:gericht/code")
+             or _text(root, "t:nachrichtenkopf/t:auswahl_absender/t:absender.gericht/code"))
     az = "t:instanzdaten/t:aktenzeichen/t:auswahl_aktenzeichen/t:aktenzeichen.strukturiert/"
-    rtype = _text(proc, az + "t:register/t:code")
+    rtype = _text(proc, az + "t:register/code")
     number = _text(proc, az + "t:laufendeNummer")
     if not (court and rtype and number):
         raise _bad("register court, type or number missing")
@@ -113,10 +117,10 @@ def parse_register_content(data: bytes) -> CompanyRecord:
     for part in proc.findall("t:beteiligung", _NS):
         if _text(part, "t:rolle/t:rollennummer") == entity_no or (
                 entity_no is None
-                and _text(part, "t:rolle/t:rollenbezeichnung/t:code") == _ROLE_ENTITY):
+                and _text(part, "t:rolle/t:rollenbezeichnung/code") == _ROLE_ENTITY):
             entity = part.find("t:beteiligter/t:auswahl_beteiligter/t:organisation", _NS)
             continue
-        officer = _officer(part)
+        officer = _officer(part, lists)
         if officer is not None:
             officers.append(officer)
     if entity is None:
@@ -126,7 +130,8 @@ def parse_register_content(data: bytes) -> CompanyRecord:
         raise _bad("the Rechtsträger has no name")
     street = _text(entity, "t:anschrift/t:strasse")
     house = _text(entity, "t:anschrift/t:hausnummer")
-    status_code = _text(reg, "t:basisdatenRegister/t:rechtstraeger/t:statusRechtstraeger/t:code")
+    form_code = _text(entity, "t:angabenZurRechtsform/t:rechtsform/code") or ""
+    status_code = _text(reg, "t:basisdatenRegister/t:statusRechtstraeger/code")
     retrieved_day = _date(_text(reg, "t:auszug/t:abrufdatum"))
     retrieved_time = _text(reg, "t:auszug/t:abrufuhrzeit")
     retrieved = None
@@ -135,24 +140,24 @@ def parse_register_content(data: bytes) -> CompanyRecord:
             retrieved = datetime.combine(retrieved_day, time.fromisoformat(retrieved_time))
         except ValueError:
             retrieved = None
-    capital_path = "t:auswahl_zusatzangaben/t:kapitalgesellschaft/t:*/t:*[t:zahl]"
+    capital_path = "t:auswahl_zusatzangaben/t:kapitalgesellschaft//t:*[t:zahl]"
     capital = None
     for amount in reg.xpath(capital_path, namespaces=_NS):  # type: ignore[union-attr]
         assert isinstance(amount, etree._Element)
-        capital = f"{_text(amount, 't:zahl')} {_text(amount, 't:waehrung/t:code') or ''}".strip()
+        currency = _text(amount, "t:auswahl_waehrung/t:waehrung/code") or ""
+        capital = f"{_text(amount, 't:zahl')} {currency}".strip()
     return CompanyRecord(
         key=RegisterKey(court, rtype, number),
-        court_name=_text(proc, "t:instanzdaten/t:auswahl_instanzbehoerde/t:gericht/t:name")
-        or court,
+        court_name=lists.courts.get(court, court),
         name=name,
-        legal_form_code=_text(entity, "t:angabenZurRechtsform/t:rechtsform/t:code") or "",
-        legal_form=_text(entity, "t:angabenZurRechtsform/t:rechtsform/t:name") or "",
+        legal_form_code=form_code,
+        legal_form=lists.legal_forms.get(form_code, form_code),
         seat=_text(entity, "t:sitz/t:ort") or "",
         street=f"{street} {house}".strip() if street else None,
         post_code=_text(entity, "t:anschrift/t:postleitzahl"),
         city=_text(entity, "t:anschrift/t:ort"),
         status=STATUS_CODES.get(status_code or "001", CompanyStatus.ACTIVE),
-        status_text=_text(reg, "t:basisdatenRegister/t:rechtstraeger/t:statusRechtstraeger/t:name"),
+        status_text=lists.statuses.get(status_code or "", status_code),
         registered_on=_date(_text(reg, "t:basisdatenRegister/t:gruendungsmetadaten/"
                                        "t:gruendungsdatum")),
         euid=_text(entity, ".//t:registereintragung/t:euid"),

@@ -60,11 +60,11 @@ class DemoCompany:
 
 
 def _gf(given: str, family: str, birth: date, city: str, eidas: str = "") -> DemoOfficer:
-    return DemoOfficer(given, family, "086", "Geschäftsführer", birth, city, eidas)
+    return DemoOfficer(given, family, "086", "Geschäftsführer(in)", birth, city, eidas)
 
 
 def _vs(given: str, family: str, birth: date, city: str, eidas: str = "") -> DemoOfficer:
-    return DemoOfficer(given, family, "060", "Vorstand", birth, city, eidas)
+    return DemoOfficer(given, family, "194", "Vorstand", birth, city, eidas)
 
 
 COMPANIES: tuple[DemoCompany, ...] = (
@@ -74,7 +74,7 @@ COMPANIES: tuple[DemoCompany, ...] = (
                 capital=("stammkapital", "25000.00"), purpose="Hafenlogistik und Lagerei.",
                 officers=(_gf("Jana", "Petersen", date(1979, 5, 2), "Hamburg",
                               "DE/NL/PETERSENJANA1979"),
-                          DemoOfficer("Ole", "Brandt", "285", "Prokurist", date(1985, 1, 9),
+                          DemoOfficer("Ole", "Brandt", "285", "Prokurist(in)", date(1985, 1, 9),
                                       "Hamburg"))),
     DemoCompany("ag-muenchen", "D2601V", "Amtsgericht München", "HRB", "254311",
                 "Alpen Technik AG", "222110", "AG", "München", "Leopoldstraße", "12",
@@ -91,14 +91,14 @@ COMPANIES: tuple[DemoCompany, ...] = (
     DemoCompany("kg-duesseldorf", "R1101", "Amtsgericht Düsseldorf", "HRA", "88123",
                 "Rhein Logistik GmbH & Co. KG", "112100", "KG", "Düsseldorf", "Speditionstraße",
                 "9", "40221", date(2008, 4, 22), purpose="Spedition.",
-                officers=(DemoOfficer("Peter", "Vogel", "210",
-                                      "Persönlich haftender Gesellschafter", date(1966, 1, 1),
+                officers=(DemoOfficer("Peter", "Vogel", "252",
+                                      "Persönlich haftende(r) Gesellschafter(in)", date(1966, 1, 1),
                                       "Düsseldorf", "DE/NL/VOGELPETER1966"),)),
     DemoCompany("ek-leipzig", "U1308", "Amtsgericht Leipzig", "HRA", "20451",
                 "Buchhandlung am Markt Inh. Anna Krause e.K.", "411000", "e.K.", "Leipzig",
                 "Markt", "3", "04109", date(2015, 2, 2), purpose="Buchhandel.",
-                officers=(DemoOfficer("Anna", "Krause", "100", "Inhaber", date(1975, 8, 8),
-                                      "Leipzig", "DE/NL/KRAUSEANNA1975"),)),
+                officers=(DemoOfficer("Anna", "Krause", "095", "Inhaber(in) der Firma",
+                                      date(1975, 8, 8), "Leipzig", "DE/NL/KRAUSEANNA1975"),)),
     DemoCompany("deleted-stuttgart", "B8534", "Amtsgericht Stuttgart", "HRB", "730012",
                 "Schwaben Maschinenbau GmbH", "221110", "GmbH", "Stuttgart", "Königstraße",
                 "1", "70173", date(1998, 6, 30), status_code="002", status="gelöscht",

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import httpx
 
+from gateway.registers.codelists import RegisterCodeLists
 from gateway.registers.model import (
     CompanyNotFound,
     CompanyRecord,
@@ -32,12 +33,14 @@ class HandelsregisterClient:
     """A :class:`~gateway.registers.CompanyRegister` over HTTP (thread-safe: httpx.Client)."""
 
     def __init__(self, base_url: str, *, timeout: float = 5.0,
-                 evidence_type: str, requester: str = "EU-OOTS") -> None:
+                 evidence_type: str, requester: str = "EU-OOTS",
+                 code_lists: RegisterCodeLists | None = None) -> None:
         """``base_url`` of the register service; ``timeout`` per request in seconds;
         ``evidence_type`` the classification named in the XNachweis question."""
         self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self._evidence_type = evidence_type
         self._requester = requester
+        self._lists = code_lists
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -58,7 +61,7 @@ class HandelsregisterClient:
             raise CompanyNotFound(key)
         if response.status_code != 200:
             raise RegisterUnavailable(f"Handelsregister answered HTTP {response.status_code}")
-        record = parse_register_content(response.content)
+        record = parse_register_content(response.content, self._lists)
         if record.key != key:
             raise RegisterUnavailable(f"Handelsregister answered for {record.key}, not {key}")
         return record

@@ -14,11 +14,15 @@ from gateway.registers import (
     RegisterKey,
     RegisterUnavailable,
 )
+from gateway.registers.codelists import load_register_code_lists
 from gateway.registers.xjustiz import parse_register_content
+from gateway.settings import Settings
 from mocks.de_registers.companies import SLOW, by_key
 from mocks.de_registers.xjustiz_build import register_content
 
 BASE = "https://de-node.oots.test"
+CODE_LISTS = load_register_code_lists(Settings.load(environ={}).shared_dir)
+"""The kit's register code lists (read at run time)."""
 C022 = "R-EDM-ERR-C022"
 """The official v1.0 rule that cannot be evaluated on a correct PreviewRequired error
 (FORG0001; tests/unit/evidence/edm/test_builders.py documents the defect)."""
@@ -52,7 +56,7 @@ class InProcessRegister:
         company = by_key(key.court, key.register_type, key.number)
         if company is None:
             raise CompanyNotFound(key)
-        return parse_register_content(register_content(company, now=now))
+        return parse_register_content(register_content(company, now=now), CODE_LISTS)
 
 
 def config(pki_dir: Path, **changes: object) -> ProviderConfig:

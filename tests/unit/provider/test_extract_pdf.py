@@ -17,11 +17,13 @@ from gateway.registers.xjustiz import parse_register_content
 from mocks.de_registers.companies import scenario
 from mocks.de_registers.xjustiz_build import register_content
 
+from ._support import CODE_LISTS
+
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def _extract(name: str = "gmbh-hamburg") -> bytes:
-    record = parse_register_content(register_content(scenario(name), now=NOW))
+    record = parse_register_content(register_content(scenario(name), now=NOW), CODE_LISTS)
     return build_extract(record, evidence_id="urn:uuid:00000000-0000-4000-8000-000000000009",
                          now=NOW)
 
@@ -33,7 +35,7 @@ def test_extract_carries_the_register_facts() -> None:
     assert rows["company_name"] == "Stadtwerke Kieler Förde GmbH"
     assert rows["euid"] == "DEX1517R.HRB395KI"
     assert rows["register"] == "HRB 395KI"
-    assert view.officers == (("Birte Hansen", "Geschäftsführer", "1977-04-04"),)
+    assert view.officers == (("Birte Hansen", "Geschäftsführer(in)", "1977-04-04"),)
 
 
 def test_extract_of_deleted_company_says_so() -> None:

@@ -39,7 +39,9 @@ def test_demo_company_round_trips_through_xjustiz(company: object) -> None:
 
 def test_status_of_deleted_and_insolvent_companies() -> None:
     """reg.status-rechtstraeger 002/004 map to deleted/insolvency."""
-    deleted = parse_register_content(register_content(scenario("deleted-stuttgart"), now=NOW))
+    from ._support import CODE_LISTS
+    deleted = parse_register_content(register_content(scenario("deleted-stuttgart"), now=NOW),
+                                     CODE_LISTS)
     insolvent = parse_register_content(register_content(scenario("insolvency-frankfurt"),
                                                         now=NOW))
     assert deleted.status is CompanyStatus.DELETED
@@ -111,3 +113,28 @@ def test_unusable_register_answers_are_timeouts(body: bytes, what: str) -> None:
     with pytest.raises(RegisterUnavailable) as info:
         parse_register_content(body)
     assert info.value.code == EdmErrorCode.TIMEOUT.value, what
+
+
+@pytest.mark.parametrize("company", COMPANIES, ids=lambda c: c.scenario)
+def test_register_message_is_valid_against_the_xjustiz_schema(shared_dir: Path,
+                                                              company: object) -> None:
+    """The mock's nachricht.reg.0400003 passes the kit's XJustiz 3.5.1 register XSD."""
+    from mocks.de_registers.companies import DemoCompany
+    assert isinstance(company, DemoCompany)
+    # the kit's own schema set (trusted files; includes resolve relative to the file)
+    schema = etree.XMLSchema(file=str(shared_dir / KIT_XJUSTIZ / "xjustiz_0400_register_3_3.xsd"))
+    message = parse_xml(register_content(company, now=NOW))
+    assert schema.validate(message), str(schema.error_log)
+
+
+def test_names_come_from_the_kit_code_lists() -> None:
+    """Type-3 codes carry no names: court, role, legal form, status are looked up."""
+    from ._support import CODE_LISTS
+    record = parse_register_content(register_content(scenario("ag-muenchen"), now=NOW),
+                                    CODE_LISTS)
+    assert record.court_name == "Amtsgericht München" or "München" in record.court_name
+    assert record.legal_form == "AG"
+    assert record.officers[0].role == "Vorstand"
+    assert record.status_text == "aktiv"
+    bare = parse_register_content(register_content(scenario("ag-muenchen"), now=NOW))
+    assert bare.legal_form == "222110" and bare.officers[0].role == "194"
