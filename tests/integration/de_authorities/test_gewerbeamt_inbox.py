@@ -12,6 +12,10 @@ import pytest
 
 from gateway.gewerbe import build_anmeldung
 from gateway.gewerbe.builder import digest_of
+from gateway.gewerbe.schema import PROJECT_SCHEMA
+from gateway.kits.install import install_kits
+from gateway.settings import Settings, project_root
+from mocks.eu_peers.processes import ProcessGroup, free_port
 from tests.unit.gewerbe.scenarios import COMPANIES, evidence_source, form
 
 from .conftest import Authorities
@@ -119,3 +123,32 @@ def test_concurrent_deliveries_store_one_complete_notification(
     record = inbox / matching[0]["record_uuid"]
     assert sorted(p.name for p in record.iterdir()) == ["message.xml", "receipt.json"]
     assert not [p for p in inbox.iterdir() if p.name.startswith(".staging-")]
+
+
+def test_official_schema_in_use_when_installed(processes: ProcessGroup,
+                                               tmp_path: Path) -> None:
+    # A simulated official package (the project schema with gemeindeMeldungNr required),
+    # installed through `schemas install --from DIR`; the mock is started on that var/.
+    var = tmp_path / "var"
+    package = tmp_path / "media" / "xsd"
+    package.mkdir(parents=True)
+    root = project_root()
+    assert root is not None
+    text = (root / PROJECT_SCHEMA).read_bytes()
+    optional = b'<xs:element name="gemeindeMeldungNr" type="xs:token" minOccurs="0"/>'
+    assert optional in text
+    (package / "xgewerbeanzeige.xsd").write_bytes(
+        text.replace(optional, b'<xs:element name="gemeindeMeldungNr" type="xs:token"/>'))
+    install_kits(Settings(var_dir=var), from_dir=package)
+    port = free_port()
+    store = tmp_path / "store"
+    proc = processes.python("de-authorities-official", "mocks.de_authorities", "--port",
+                            str(port), "--store", str(store), "--var-dir", str(var))
+    base = f"http://127.0.0.1:{port}"
+    proc.wait_ready(f"{base}/healthz")
+    assert httpx.get(f"{base}/healthz").json()["schemas"]["2.2"].startswith("official:")
+    xml, _ = build_anmeldung(COMPANIES["de-ek"], form(), evidence_source("DE:Handelsregister"))
+    refused = httpx.post(f"{base}/gewerbeamt/12052000/inbox", content=xml, headers=XML)
+    assert refused.status_code == 422
+    assert "gemeindeMeldungNr" in " ".join(refused.json()["errors"])
+    assert _files(store) == []
