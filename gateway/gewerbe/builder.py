@@ -14,6 +14,7 @@ The builder is pure: the same input gives the same bytes (UUIDs are name-based, 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import UTC
 
@@ -133,11 +134,37 @@ def _person(parent: etree._Element, person: Representative, function: str) -> No
         _el(node, "geburtsdatum", person.birth_date.strftime("%d%m%Y"))
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _texts(company: CompanyEvidence, form: FormInput) -> list[tuple[str, str, bool]]:
+    """(field, value, required) of every text that goes into the message."""
+    texts = [("activity", form.activity, True), ("activity_code", form.activity_code, False),
+             ("email", form.email, False), ("craft_card_status", form.craft_card_status, False)]
+    for prefix, address in (("establishment_address", form.establishment_address),
+                            ("company.address", company.address)):
+        texts += [(f"{prefix}.street", address.street, True),
+                  (f"{prefix}.house_number", address.house_number, False),
+                  (f"{prefix}.postcode", address.postcode, False),
+                  (f"{prefix}.city", address.city, True)]
+    texts += [("company.name", company.name, True),
+              ("company.register_number", company.register_number, True),
+              ("company.register_authority", company.register_authority, True),
+              ("company.court_code", company.court_code, False)]
+    for i, person in enumerate(company.representatives):
+        texts += [(f"company.representatives[{i}].family_name", person.family_name, True),
+                  (f"company.representatives[{i}].given_names", person.given_names, False)]
+    return texts
+
+
 def _check_inputs(company: CompanyEvidence, form: FormInput, provenance: Provenance) -> None:
-    missing = [n for n in ("activity",) if not getattr(form, n).strip()]
+    # Every text the schema requires must be non-blank, and no text may hold characters XML
+    # cannot carry: the message we return always validates (tests/unit/gewerbe).
+    missing = [name for name, value, required in _texts(company, form)
+               if (required and not value.strip()) or _XML_ILLEGAL.search(value)]
     if form.full_time_employees < 0 or form.part_time_employees < 0:
         missing.append("employees")
-    if form.kind.craft and not form.craft_card_status:
+    if form.kind.craft and not form.craft_card_status.strip():
         missing.append("craft_card_status")  # project rule PRJ-ANM-02 (gateway/gewerbe/checks.py)
     if not (form.kind.industry or form.kind.craft or form.kind.trade or form.kind.other):
         missing.append("kind")
