@@ -1,10 +1,11 @@
 """The background worker: drives the outbox and the inbox from the store, restart-safe.
 
-A loop in one thread claims due messages with a lease (``MessageStore.claim``) and
-hands each to a small thread pool: outbox rows get a transmission attempt, inbox
-rows (``verified``) go to the application. All progress is in the store, so a
-process killed at any point loses nothing: after a restart (a new worker id) every
-row whose lease expired is claimed again and continues from its recorded state.
+A loop in one thread claims due messages with a lease (``MessageStore.claim``), never
+more than the pool has free slots, and hands each to a small thread pool: outbox rows
+get a transmission attempt, inbox rows (``verified``) go to the application. All
+progress is in the store, so a process killed at any point loses nothing: after a
+restart (a new worker id) every row whose lease expired is claimed again and continues
+from its recorded state.
 Leases must outlive one step (``lease_seconds > send_timeout_seconds``).
 """
 
@@ -60,6 +61,9 @@ class Worker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="node-step")
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._turn = False
 
     def wake(self) -> None:
         """Look for work now (after a message was queued or accepted)."""
@@ -92,17 +96,31 @@ class Worker:
             _log.error("step of message %s failed: %s", record.pk, exc.diagnostics())
         except Exception:
             _log.exception("step of message %s failed", record.pk)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+            self._wake.set()
 
     def run_once(self) -> int:
-        """Claim what is due (both directions) and run it; returns how many were claimed."""
-        futures: list[Future[None]] = []
-        for direction in (Direction.INBOUND, Direction.OUTBOUND):
+        """Claim what is due, up to the free slots, and start it; returns how many started.
+
+        Steps run in the pool without blocking the loop, so a slow peer (an attempt waits
+        up to the send timeout) never holds back the other direction. The directions
+        take turns in being claimed first."""
+        started: list[Future[None]] = []
+        self._turn = not self._turn
+        order = (Direction.INBOUND, Direction.OUTBOUND)
+        for direction in order if self._turn else order[::-1]:
+            with self._lock:
+                free = self._concurrency - self._in_flight
+            if free <= 0:
+                break
             claimed = self._store.claim(direction, worker=self.worker_id, now=self._clock(),
-                                        lease=self._lease, limit=self._concurrency)
-            futures += [self._pool.submit(self._step, direction, r) for r in claimed]
-        for future in futures:
-            future.result()
-        return len(futures)
+                                        lease=self._lease, limit=free)
+            with self._lock:
+                self._in_flight += len(claimed)
+            started += [self._pool.submit(self._step, direction, r) for r in claimed]
+        return len(started)
 
     def _run(self) -> None:
         while not self._stop.is_set():
