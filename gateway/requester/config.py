@@ -16,6 +16,7 @@
     requester_scheme = "urn:cef.eu:names:identifier:EAS:9930"
     requester_name = "Wirtschafts-Service-Portal.NRW"
     requester_country = "DE"
+    answer_timeout_seconds = 86400             # sent/preview-required longer -> EDM:ERR:0005
 
 The EB/DSD answer signatures are checked against ``[common_services]`` (see
 :mod:`gateway.evidence.common_services.config`). No environment is read here.
@@ -49,6 +50,7 @@ class RequesterConfig:
     requester_scheme: str = "urn:cef.eu:names:identifier:EAS:9930"
     requester_name: str = "Wirtschafts-Service-Portal.NRW"
     requester_country: str = "DE"
+    answer_timeout_seconds: float = 86400.0
 
     def cs_version_for(self, country: str) -> CsVersion:
         """The common services version to query for a provider in ``country``."""
@@ -101,7 +103,14 @@ def load_requester_config(settings: Settings) -> RequesterConfig:
         requester_scheme=str(section.get("requester_scheme", defaults.requester_scheme)),
         requester_name=str(section.get("requester_name", defaults.requester_name)),
         requester_country=str(section.get("requester_country", defaults.requester_country)),
+        answer_timeout_seconds=_positive(section.get("answer_timeout_seconds", 86400)),
     )
+
+
+def _positive(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigurationError("[requester] answer_timeout_seconds must be a positive number")
+    return float(value)
 
 
 def load_portal_config(settings: Settings) -> PortalConfig:

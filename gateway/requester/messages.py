@@ -101,8 +101,13 @@ def deterministic_id(*parts: str) -> str:
 
 def first_request(found: Found, *, company: Company, requester: Requester, procedure: str,
                   preview: bool, request_id: str, conversation_id: str, exchange_id: str,
-                  now: datetime) -> Outgoing:
-    """The first evidence request of an exchange (TDD 4.5.1)."""
+                  now: datetime, distribution: str | None = None) -> Outgoing:
+    """The first evidence request of an exchange (TDD 4.5.1).
+
+    ``distribution``: the format the portal needs (e.g. ``application/xml`` for the Gewerbe
+    assistant's prefill); it must be one the DSD lists for the data service, else
+    ``EDM:ERR:0007``. Without it the DSD's first distribution is requested.
+    """
     version = found.edm_version
     v1 = version is EdmVersion.V1_0
     ds, access = found.data_service, found.access_service
@@ -112,7 +117,14 @@ def first_request(found: Found, *, company: Company, requester: Requester, proce
             edm.Identifier(c.identifier.value), c.type, c.value_expression, c.descriptions,
             edm.SupportedValue("StringValue", (values[c.identifier.value],)))
         for c in ds.provider_classifications if c.identifier.value in values)
+    wanted = distribution
     distribution = ds.distributions[0] if ds.distributions else None
+    if wanted is not None:
+        distribution = next((d for d in ds.distributions if d.format == wanted), None)
+        if distribution is None:
+            raise EvidenceError(f"the data service offers no {wanted} distribution",
+                                edm_code=EdmErrorCode.UNSUPPORTED_CAPABILITY,
+                                origin=Origin.REMOTE, field="distribution")
     request = edm.EvidenceRequest(
         version=version,
         request_id=request_id,

@@ -85,6 +85,8 @@ class Case:
     response_xml: str | None = None
     events: tuple[tuple[str, str], ...] = field(default=())
     """(ISO time, what happened): the timeline the demo prints."""
+    distribution: str | None = None
+    """The evidence format the portal asked for (None: the DSD's first distribution)."""
 
     def advance(self, now: datetime, event: str, **changes: Any) -> Case:
         """A copy with ``changes`` applied and ``event`` appended to the timeline."""
@@ -127,6 +129,7 @@ class Case:
             evidence=tuple(EvidenceItem(**e) for e in doc.get("evidence", ())),
             response_xml=doc.get("response_xml"),
             events=tuple((a, b) for a, b in doc.get("events", ())),
+            distribution=doc.get("distribution"),
         )
 
 

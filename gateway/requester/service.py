@@ -22,7 +22,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gateway.ebms import Payload, Property
 from gateway.errors import EdmErrorCode, EvidenceError, GatewayError, InvalidInput, Origin
@@ -55,6 +55,8 @@ ERROR_ACTION = "ExceptionResponse"
 
 Send = Callable[..., object]
 """``node.send(peer=, action=, payloads=, properties=, conversation_id=, message_id=)``."""
+Status = Callable[[str], tuple[str, str | None, str | None]]
+"""``status(message_id) -> (outbox state, error code, error text)`` of a sent request."""
 
 
 class PortalRefused(InvalidInput):
@@ -70,8 +72,10 @@ class RequesterService:
     def __init__(self, config: RequesterConfig, repo: CaseRepository, *, fetch: Fetch,
                  anchors: TrustAnchors, send: Send, peers: Mapping[str, str],
                  clock: Callable[[], datetime], receipt_domain: str,
-                 notify: Callable[[Case], None] | None = None) -> None:
-        """``peers``: AS4 party id of an access point -> its PMode peer name."""
+                 notify: Callable[[Case], None] | None = None, status: Status | None = None,
+                 answer_timeout: timedelta = timedelta(hours=24)) -> None:
+        """``peers``: AS4 party id of an access point -> its PMode peer name; ``status``
+        tells whether the node delivered a request (``failed`` after its retries)."""
         self.config = config
         self.repo = repo
         self._fetch = fetch
@@ -81,21 +85,25 @@ class RequesterService:
         self._clock = clock
         self._domain = receipt_domain
         self._notify = notify or (lambda _case: None)
+        self._status = status
+        self._timeout = answer_timeout
         self.requester = Requester(config.requester_id, config.requester_scheme,
                                    config.requester_name, config.requester_country)
 
     # ------------------------------------------------------------------ portal side
 
     def start(self, *, client: str, procedure: str, country: str, company: Company,
-              preview: bool, return_url: str | None, webhook_url: str | None) -> Case:
-        """Open a case and run discovery as far as it goes without the user."""
+              preview: bool, return_url: str | None, webhook_url: str | None,
+              distribution: str | None = None) -> Case:
+        """Open a case and run discovery as far as it goes without the user
+        (``distribution``: the evidence format wanted, see ``messages.first_request``)."""
         if preview and not (return_url or "").startswith("https://"):
             raise PortalRefused("a preview needs an https:// return_url (TDD 4.9)")
         now = self._clock()
         case = Case(id=str(uuid.uuid4()), client=client, state=CaseState.SENT, created_at=now,
                     updated_at=now, procedure=procedure, country=country.upper(),
                     company=company, preview=preview, return_url=return_url,
-                    webhook_url=webhook_url)
+                    webhook_url=webhook_url, distribution=distribution)
         case = case.advance(now, f"portal {client} asks for {procedure} evidence of "
                                  f"{company.legal_name} ({country})")
         with self.repo.lock:
@@ -103,8 +111,31 @@ class RequesterService:
             return self._run(case)
 
     def get(self, client: str, case_id: str) -> Case:
-        """The case as the portal may see it."""
-        return self.repo.get(case_id, client=client)
+        """The case as the portal may see it (a request the node could not deliver, or one
+        left unanswered past ``answer_timeout``, is ``failed`` from now on)."""
+        case = self.repo.get(case_id, client=client)
+        if case.state not in (CaseState.SENT, CaseState.PREVIEW_REQUIRED):
+            return case
+        with self.repo.lock:
+            case = self.repo.get(case_id, client=client)
+            if case.state not in (CaseState.SENT, CaseState.PREVIEW_REQUIRED):
+                return case
+            now = self._clock()
+            state, code, error = (self._status(case.message_ids[-1])
+                                  if self._status and case.message_ids else ("", None, None))
+            if state == "failed":  # AS4 gave up (e.g. EBMS:0301 MissingReceipt)
+                case = case.advance(now, f"the request was not delivered: {code} {error}",
+                                    state=CaseState.FAILED, error_code=code or "EBMS:0301",
+                                    error_message=f"the request could not be delivered: {error}")
+            elif now - case.updated_at > self._timeout:  # EDMErrorCodes: timeout
+                case = case.advance(now, "no answer within the answer timeout",
+                                    state=CaseState.FAILED, error_code=EdmErrorCode.TIMEOUT.value,
+                                    error_message=f"no answer within {self._timeout}")
+            else:
+                return case
+            self.repo.save(case)
+        self._notify(case)
+        return case
 
     def choose(self, client: str, case_id: str, option: str) -> Case:
         """The user picked ``option`` of the pending choice."""
@@ -210,7 +241,7 @@ class RequesterService:
         out = first_request(found, company=case.company, requester=self.requester,
                             procedure=case.procedure, preview=case.preview,
                             request_id=request_id, conversation_id=conversation,
-                            exchange_id=exchange, now=now)
+                            exchange_id=exchange, now=now, distribution=case.distribution)
         message_id = f"{uuid.uuid4()}@{self._domain}"
         access = found.access_service
         case = case.advance(

@@ -8,6 +8,8 @@ the DE provider), and returns it for the portal API.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from gateway.errors import ConfigurationError
 from gateway.evidence.common_services import TrustAnchors
 from gateway.evidence.common_services.config import trust_anchor_paths
@@ -16,8 +18,9 @@ from gateway.node.dispatch import Application
 from gateway.requester.adapters import HttpFetch, WebhookSender
 from gateway.requester.config import load_portal_config, load_requester_config
 from gateway.requester.repository import CaseRepository
-from gateway.requester.service import ERROR_ACTION, RESPONSE_ACTION, RequesterService
+from gateway.requester.service import ERROR_ACTION, RESPONSE_ACTION, RequesterService, Status
 from gateway.settings import Settings
+from gateway.store import MessageNotFound
 
 __all__ = ["RequesterApplication", "install"]
 
@@ -52,6 +55,17 @@ def install(settings: Settings, node: Node) -> tuple[RequesterService, WebhookSe
         config, CaseRepository(settings.effective_database_url),
         fetch=HttpFetch(eb_url=config.eb_url, dsd_url=config.dsd_url, verify=config.tls_verify),
         anchors=anchors, send=node.send, peers=peers, clock=node.clock,
-        receipt_domain=node.config.receipt_domain, notify=webhooks)
+        receipt_domain=node.config.receipt_domain, notify=webhooks, status=_status_of(node),
+        answer_timeout=timedelta(seconds=config.answer_timeout_seconds))
     node.application = RequesterApplication(service, node.application)
     return service, webhooks
+
+
+def _status_of(node: Node) -> Status:
+    def status(message_id: str) -> tuple[str, str | None, str | None]:
+        try:
+            record = node.status(message_id)
+        except MessageNotFound:
+            return "unknown", None, None
+        return record.state.value, record.last_error_code, record.last_error
+    return status

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +172,40 @@ def test_cases_of_other_clients_are_not_found(service: RequesterService) -> None
     assert case.state is CaseState.CHOICE_REQUIRED
     with pytest.raises(CaseNotFound):
         service.get("someone-else", case.id)
+
+
+def test_a_request_the_node_could_not_deliver_fails_the_case(
+        tmp_path: Path, make_fetch: Callable[..., FetchFn], anchors: TrustAnchors,
+        sent: list[dict[str, Any]]) -> None:
+    states = {"now": "sent"}
+    service = RequesterService(
+        RequesterConfig("http://cs/eb", "http://cs/dsd"),
+        CaseRepository(f"sqlite:///{tmp_path / 'r.sqlite3'}"), fetch=make_fetch(),
+        anchors=anchors, send=lambda **kw: sent.append(kw), peers={"AT-OOTS-AP": "AT"},
+        clock=lambda: NOW, receipt_domain="de.oots",
+        status=lambda mid: (states["now"], "EBMS:0301", "no valid receipt after 4 attempt(s)"))
+    case = service.start(client="wsp", procedure="X1", country="AT", company=_company("AT"),
+                         preview=False, return_url=None, webhook_url=None)
+    assert service.get("wsp", case.id).state is CaseState.SENT
+    states["now"] = "failed"
+    failed = service.get("wsp", case.id)
+    assert failed.state is CaseState.FAILED and failed.error_code == "EBMS:0301"
+
+
+def test_an_unanswered_request_times_out_with_edm_err_0005(
+        tmp_path: Path, make_fetch: Callable[..., FetchFn], anchors: TrustAnchors,
+        sent: list[dict[str, Any]]) -> None:
+    clock = {"now": NOW}
+    service = RequesterService(
+        RequesterConfig("http://cs/eb", "http://cs/dsd"),
+        CaseRepository(f"sqlite:///{tmp_path / 'r.sqlite3'}"), fetch=make_fetch(),
+        anchors=anchors, send=lambda **kw: sent.append(kw), peers={"AT-OOTS-AP": "AT"},
+        clock=lambda: clock["now"], receipt_domain="de.oots",
+        status=lambda mid: ("receipt-received", None, None), answer_timeout=timedelta(hours=1))
+    case = service.start(client="wsp", procedure="X1", country="AT", company=_company("AT"),
+                         preview=False, return_url=None, webhook_url=None)
+    clock["now"] = NOW + timedelta(minutes=59)
+    assert service.get("wsp", case.id).state is CaseState.SENT
+    clock["now"] = NOW + timedelta(minutes=61)
+    late = service.get("wsp", case.id)
+    assert late.state is CaseState.FAILED and late.error_code == "EDM:ERR:0005"
