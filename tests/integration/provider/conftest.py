@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # provider_pages.py
 
 from gateway.evidence.edm.v2_rules import register_v2_rules
 from gateway.evidence.validation import Validator

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from pages import decide, login
+from provider_pages import decide, login
 from pyhanko.keys import load_cert_from_pemder
 
 from gateway.errors import EdmErrorCode
