@@ -117,12 +117,11 @@ def first_request(found: Found, *, company: Company, requester: Requester, proce
             edm.Identifier(c.identifier.value), c.type, c.value_expression, c.descriptions,
             edm.SupportedValue("StringValue", (values[c.identifier.value],)))
         for c in ds.provider_classifications if c.identifier.value in values)
-    wanted = distribution
-    distribution = ds.distributions[0] if ds.distributions else None
-    if wanted is not None:
-        distribution = next((d for d in ds.distributions if d.format == wanted), None)
-        if distribution is None:
-            raise EvidenceError(f"the data service offers no {wanted} distribution",
+    chosen = ds.distributions[0] if ds.distributions else None
+    if distribution is not None:
+        chosen = next((d for d in ds.distributions if d.format == distribution), None)
+        if chosen is None:
+            raise EvidenceError(f"the data service offers no {distribution} distribution",
                                 edm_code=EdmErrorCode.UNSUPPORTED_CAPABILITY,
                                 origin=Origin.REMOTE, field="distribution")
     request = edm.EvidenceRequest(
@@ -138,7 +137,7 @@ def first_request(found: Found, *, company: Company, requester: Requester, proce
             titles=ds.titles,
             descriptions=ds.descriptions,
             distributed_as=(edm.DistributedAs(
-                format=distribution.format if distribution else "application/pdf"),),
+                format=chosen.format if chosen else "application/pdf"),),
         ),
         procedure=edm.Procedure(procedure, "EN" if v1 else None),
         possibility_for_preview=preview,
