@@ -354,3 +354,25 @@ def test_same_message_id_gets_the_same_answer(service: ProviderService,
     b = _ask(service, validator, request, header, mid="dup")
     assert a == b
     assert service.sessions.get("session2") is None
+
+
+def test_v2_approval_before_the_second_request_releases_at_once(
+        service: ProviderService, validator: Validator,
+        trust_roots: list[asn1_x509.Certificate]) -> None:
+    """v2.0: the user is faster than the requester's second request; it gets the evidence
+    directly (nothing was held), and only once."""
+    first, header, location = _first(service, validator, V2)
+    _, late = service.decide("session1", JANA, approved=True, now=T0)
+    assert late is None
+    again = second(first, location, now=T0, return_location="https://nl.test/back/2")
+    _evidence(_ask(service, validator, again, header, mid="m2"), trust_roots)
+    replay = second(first, location, now=T0, return_location="https://nl.test/back/2")
+    _error(_ask(service, validator, replay, header, mid="m3"), EdmErrorCode.UNRESOLVED_REFERENCE)
+
+
+def test_first_request_for_unknown_company_opens_no_preview(service: ProviderService,
+                                                            validator: Validator) -> None:
+    """Scenario unknown-number with preview allowed: EDM:ERR:0004 at once, no session."""
+    request = company_request(V2, euid="DEK1101R.HRB999999", now=T0)
+    _error(_ask(service, validator, request, header_for(request)), EdmErrorCode.OBJECT_NOT_FOUND)
+    assert service.sessions.get("session1") is None
