@@ -24,6 +24,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "gateway.ebms.cli",
     "gateway.web.cli",
     "gateway.node.cli",
+    "gateway.gewerbe.cli",
 )
 
 

@@ -9,6 +9,8 @@ rules the gateway relies on are written here, each with its id:
 * ``PRJ-ANM-01`` (project rule): an Anmeldung names the establishment address
   (``gewerbe/anschrift``; GewAnzV Anlage 1 asks for the "Betriebsstätte").
 * ``PRJ-ANM-02`` (project rule): ``betriebArt/handwerk = 1`` requires ``gewerbe/handwerkskarte``.
+* ``PRJ-MSG-01`` (project rule): the root's ``version`` attribute names the version of its
+  namespace (``version="2.2"`` with ``.../spezifikation/2.2``), as in every KoSIT test message.
 
 PRJ rules are our reading of ``xgwa2.0-invalid-sch.xml``, which differs from ``xgwa2.0-valid.xml``
 by exactly these omissions (among others); which Schematron rule KoSIT meant is not documented.
@@ -37,9 +39,12 @@ def _q(ns: str, path: str) -> str:
 
 
 def check_anmeldung(root: etree._Element) -> tuple[RuleFailure, ...]:
-    """Apply the rules above to every ``satz/anmeldung`` of a parsed message."""
+    """Apply the rules above (the record rules to every ``satz/anmeldung``)."""
     ns = etree.QName(root).namespace or ""
     failures: list[RuleFailure] = []
+    if root.get("version") != ns.rsplit("/", 1)[-1]:
+        failures.append(RuleFailure(
+            "PRJ-MSG-01", f"version={root.get('version')!r} does not match namespace {ns}", "/"))
     for index, record in enumerate(root.iterfind(_q(ns, "satz/anmeldung")), start=1):
         where = f"satz[{index}]/anmeldung"
         gewerbe = record.find(_q(ns, "gewerbe"))

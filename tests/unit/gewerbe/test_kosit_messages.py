@@ -104,3 +104,12 @@ def test_every_kit_example_has_an_expectation(kosit_dir: Path) -> None:
                "xgwa2.1-invalid-sch.xml", "xgwa2.0-invalid-sch.xml", "xy-unknown.xml",
                "xgwa1.3-valid.xml", "xgwa1.3-invalid-xsd.xml", "xgwa1.3-invalid-sch.xml"}
     assert {p.name for p in kosit_dir.glob("*.xml")} == covered
+
+
+def test_version_attribute_must_match_namespace(project_validator: Validator,
+                                                kosit_dir: Path) -> None:
+    body = (kosit_dir / "xgwa2.2-valid.xml").read_bytes()
+    assert b'version="2.2"' in body
+    report = project_validator.validate(body.replace(b'version="2.2"', b'version="2.1"', 1))
+    assert report.xsd_errors == ()
+    assert [f.rule for f in report.rule_failures] == ["PRJ-MSG-01"]
