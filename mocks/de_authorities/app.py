@@ -58,10 +58,11 @@ def _addressing(root: etree._Element) -> tuple[str, str, str]:
     return str(leser).strip(), str(record).strip(), str(uuid).strip().lower()
 
 
-def create_app(*, store: Path, settings: Settings | None = None) -> FastAPI:
-    """The mock authorities' ASGI app."""
+def create_app(*, store: Path, settings: Settings | None = None,
+               unsafe_crash_before_rename: bool = False) -> FastAPI:
+    """The mock authorities' ASGI app (the unsafe flag is a crash hook for tests)."""
     app = FastAPI(title="Mock Gewerbeämter")
-    inbox = Inbox(store)
+    inbox = Inbox(store, unsafe_crash_before_rename=unsafe_crash_before_rename)
     validator = load_validator(settings)
 
     @app.get("/healthz")
@@ -141,8 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True, help="inbox directory")
     parser.add_argument("--var-dir", type=Path, default=None,
                         help="gateway var/ whose schemas/ may hold an installed official XSD")
+    parser.add_argument("--unsafe-crash-before-rename", action="store_true",
+                        help="test hook: exit after staging a notification, before storing it")
     args = parser.parse_args(argv)
     settings = Settings(var_dir=args.var_dir) if args.var_dir else None
-    uvicorn.run(create_app(store=args.store, settings=settings), host=args.host,
-                port=args.port, log_level="warning")
+    app = create_app(store=args.store, settings=settings,
+                     unsafe_crash_before_rename=args.unsafe_crash_before_rename)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

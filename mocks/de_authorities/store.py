@@ -3,6 +3,7 @@
 Layout: ``<root>/<ags>/<record uuid>/message.xml`` and ``receipt.json``. A notification is
 written into a private staging directory first and renamed into place in one step, so an inbox
 holds either the complete notification with its receipt or nothing (no half-stored state).
+Staging directories left by a crash are removed when the store is opened.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ class Stored:
 class Inbox:
     """All inboxes under one root directory."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, unsafe_crash_before_rename: bool = False) -> None:
         self.root = root
+        self._crash = unsafe_crash_before_rename
         root.mkdir(parents=True, exist_ok=True)
+        for leftover in root.glob("*/.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def _dir(self, ags: str) -> Path:
         return self.root / ags
@@ -52,6 +56,8 @@ class Inbox:
             for name in ("message.xml", "receipt.json"):
                 with (staging / name).open("rb") as handle:
                     os.fsync(handle.fileno())
+            if self._crash:  # test hook: die with the notification staged, not yet in place
+                os._exit(137)
             try:
                 os.rename(staging, final)
             except OSError:

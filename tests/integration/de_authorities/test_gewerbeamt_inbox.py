@@ -152,3 +152,28 @@ def test_official_schema_in_use_when_installed(processes: ProcessGroup,
     assert refused.status_code == 422
     assert "gemeindeMeldungNr" in " ".join(refused.json()["errors"])
     assert _files(store) == []
+
+
+def test_crash_before_storing_leaves_nothing_and_redelivery_succeeds(
+        processes: ProcessGroup, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    crashing = processes.python("de-authorities-crash", "mocks.de_authorities", "--port",
+                                str(port), "--store", str(store),
+                                "--unsafe-crash-before-rename")
+    crashing.wait_ready(f"{base}/healthz")
+    xml, digest = build_anmeldung(COMPANIES["nl-bv"], form(), evidence_source("NL:KVK"))
+    with pytest.raises(httpx.HTTPError):
+        httpx.post(f"{base}/gewerbeamt/12052000/inbox", content=xml, headers=XML, timeout=30)
+    assert crashing.stop() == 137
+    staged = [p.name for p in (store / "12052000").iterdir()]
+    assert staged and all(n.startswith(".staging-") for n in staged)  # the crash point
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    processes.python("de-authorities-restarted", "mocks.de_authorities", "--port", str(port),
+                     "--store", str(store)).wait_ready(f"{base}/healthz")
+    assert httpx.get(f"{base}/gewerbeamt/12052000/inbox").json() == []
+    assert list((store / "12052000").iterdir()) == []
+    answer = httpx.post(f"{base}/gewerbeamt/12052000/inbox", content=xml, headers=XML)
+    assert answer.status_code == 201 and answer.json()["digest"] == digest
