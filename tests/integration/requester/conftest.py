@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import Tls, World, make_tls, start_world
+from requester_harness import Tls, World, make_tls, start_world
 
 from gateway.evidence.validation import Validator
 from gateway.evidence.validator_factory import build_validator

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cdp import Browser
-from flows import company
-from harness import World
+from requester_cdp import Browser
+from requester_flows import company
+from requester_harness import World
 
 pytestmark = pytest.mark.timeout(180)
 ARTEFACTS = Path(__file__).resolve().parents[3] / "var" / "artifacts" / "browser" / "requester"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flows import (
+from requester_flows import (
     assert_all_valid,
     browser,
     case_id,
@@ -17,7 +17,7 @@ from flows import (
     start_in_wsp,
     wait_state,
 )
-from harness import World
+from requester_harness import World
 
 from gateway.evidence import edm
 from gateway.evidence.validation import Validator
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.timeout(180)
 
 
 def _conversation(world: World, country: str, provider_id: str) -> str:
-    from flows import journal
+    from requester_flows import journal
 
     for entry in reversed(journal(world, country)):
         if entry["direction"] == "in" and entry["properties"].get("finalRecipient") == \
@@ -96,7 +96,7 @@ def test_dsd_err_0005_question_goes_to_the_user_and_back(world: World,
         doc = wait_state(world, cid, {"delivered", "failed"})
         assert doc["state"] == "delivered", doc["error"]
     assert any("DSD:ERR:0005" in e["event"] for e in doc["timeline"])
-    from flows import journal
+    from requester_flows import journal
 
     conversation = next(e["conversation_id"] for e in reversed(journal(world, "AT"))
                         if e["direction"] == "in")

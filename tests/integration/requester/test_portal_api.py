@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from flows import api, wait_state
-from harness import OTHER_TOKEN, World
+from requester_flows import api, wait_state
+from requester_harness import OTHER_TOKEN, World
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from flows import (
+from requester_flows import (
     api,
     assert_all_valid,
     browser,
@@ -19,7 +19,7 @@ from flows import (
     preview_and_decide,
     wait_state,
 )
-from harness import World
+from requester_harness import World
 
 from gateway.evidence.validation import Validator
 

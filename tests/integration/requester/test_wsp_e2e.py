@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from flows import (
+from requester_flows import (
     api,
     assert_all_valid,
     browser,
@@ -21,7 +21,7 @@ from flows import (
     start_in_wsp,
     wait_state,
 )
-from harness import World
+from requester_harness import World
 
 from gateway.evidence.validation import Validator
 
@@ -74,7 +74,7 @@ def test_wsp_gets_evidence_after_preview(world: World, validator: Validator, cou
 
 
 def _conversation(world: World, country: str, cid: str) -> str:
-    from flows import journal
+    from requester_flows import journal
 
     with api(world) as client:
         timeline = client.get(f"/evidence-requests/{cid}").json()["timeline"]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 
 import pytest
+from requester_support import NOW, FetchFn
 
 from gateway.evidence.common_services import HttpQuery, Service, TrustAnchors
 from gateway.settings import Settings
 from mocks.eu_peers.common_services import CsSigner
 from mocks.eu_peers.providers.cs_server import answer_bytes, signed
 from mocks.pki import TestPki, ensure_pki
-
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-FetchFn = Callable[[str, HttpQuery], tuple[bytes, Mapping[str, str]]]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import NOW, FetchFn
+from requester_support import NOW, FetchFn
 
 from gateway.evidence.common_services import (
     CsVersion,

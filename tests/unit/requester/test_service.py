@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, FetchFn
+from requester_support import NOW, FetchFn
 
 from gateway.ebms import Payload
 from gateway.errors import EdmErrorCode, EvidenceError

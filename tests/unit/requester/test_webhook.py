@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import NOW
+from requester_support import NOW
 
 from gateway.requester.webhook import WebhookRejected, sign, verify
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import httpx
-from harness import TOKEN, World
+from requester_harness import TOKEN, World
 
 from gateway.evidence.validation import Validator
 from mocks.eu_peers.providers.companies import COMPANIES, Company
