@@ -3,10 +3,13 @@
 Detection: ``DIR`` (or any folder below it) holds an ``.xsd`` whose ``targetNamespace`` is
 ``http://www.xgewerbeanzeige.de/spezifikation/<major.minor>`` and which declares a global
 ``*.gewerbemeldung.*`` element (the message roots, STRUCTURE.md "Message naming"). Every file of
-the folder that holds that schema is copied to ``var/schemas/xgewerbeanzeige-<version>/``
-with an ``INSTALLED.toml`` record (sha256 of each file, as for the OOTS kits); the schema must
-compile offline. From then on :func:`gateway.gewerbe.schema.load_validator` uses it instead of the
-project schema for that version. Manifest: ``schemas/xgewerbe/manifest.toml``.
+the folder that holds that schema is copied to
+``var/schemas/xgewerbeanzeige/xgewerbeanzeige-<version>/`` with an ``INSTALLED.toml`` record
+(sha256 of each file, as for the OOTS kits); the schema must compile offline. The extra folder
+level keeps these copies out of :func:`gateway.kits.load_installed`, which lists the OOTS-EDM
+kits the evidence validator uses. From then on :func:`gateway.gewerbe.schema.load_validator`
+uses it instead of the project schema for that version. Manifest:
+``schemas/xgewerbe/manifest.toml``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "find_official_package",
     "install_official",
     "installed_official",
+    "official_dir",
 ]
 
 KIT_PREFIX = "xgewerbeanzeige-"
@@ -37,6 +41,11 @@ ENTRY_KEY = "entry"
 _TNS = re.compile(r"^http://www\.xgewerbeanzeige\.de/spezifikation/(\d+\.\d+)$")
 _ROOT_NAME = re.compile(r"^[a-z]+\.gewerbemeldung\.\d{4}$")
 _XS = "http://www.w3.org/2001/XMLSchema"
+
+
+def official_dir(settings: Settings) -> Path:
+    """Where official XGewerbeanzeige packages are installed."""
+    return settings.schemas_dir / "xgewerbeanzeige"
 
 
 def _message_schema(path: Path) -> str | None:
@@ -79,7 +88,8 @@ def install_official(settings: Settings, directory: Path) -> tuple[str, Path, in
     version, entry = detected
     base = entry.parent
     name = f"{KIT_PREFIX}{version}"
-    target = settings.schemas_dir / name
+    base_dir = official_dir(settings)
+    target = base_dir / name
     sources = sorted(p for p in base.rglob("*") if p.is_file() and p.name != RECORD_NAME)
     digests = [(p.relative_to(base).as_posix(), sha256_file(p)) for p in sources]
     entry_rel = entry.relative_to(base).as_posix()
@@ -91,8 +101,8 @@ def install_official(settings: Settings, directory: Path) -> tuple[str, Path, in
                 return name, target, len(digests), False
         except SchemaKitError:
             pass  # reinstall below
-    settings.schemas_dir.mkdir(parents=True, exist_ok=True)
-    staging = settings.schemas_dir / f".{name}.staging-{os.getpid()}"
+    base_dir.mkdir(parents=True, exist_ok=True)
+    staging = base_dir / f".{name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     for path in sources:
         dest = staging / path.relative_to(base)
@@ -104,7 +114,7 @@ def install_official(settings: Settings, directory: Path) -> tuple[str, Path, in
         shutil.rmtree(staging, ignore_errors=True)
         raise SchemaKitError(f"{entry}: the XGewerbeanzeige schema does not load offline: {exc}"
                              ) from exc
-    old = settings.schemas_dir / f".{name}.old-{os.getpid()}"
+    old = base_dir / f".{name}.old-{os.getpid()}"
     if target.exists():
         target.rename(old)
     staging.rename(target)
@@ -119,9 +129,9 @@ def install_official(settings: Settings, directory: Path) -> tuple[str, Path, in
 def installed_official(settings: Settings) -> dict[str, Path]:
     """Version -> entry schema of every installed official package (copies re-hashed)."""
     result: dict[str, Path] = {}
-    if not settings.schemas_dir.is_dir():
+    if not official_dir(settings).is_dir():
         return result
-    for record in sorted(settings.schemas_dir.glob(f"{KIT_PREFIX}*/{RECORD_NAME}")):
+    for record in sorted(official_dir(settings).glob(f"{KIT_PREFIX}*/{RECORD_NAME}")):
         kit = read_record(record.parent)
         kit.verify()
         entries = [s.split(":", 1)[1] for s in kit.specifications if s.startswith(f"{ENTRY_KEY}:")]

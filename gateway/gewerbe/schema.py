@@ -2,7 +2,8 @@
 
 Project schema: ``schemas/xgewerbe/xgewerbeanzeige-anmeldung.xsd`` (2.2 namespace; reused for 2.0
 and 2.1 by substituting the namespace in memory, see the schema's header). Official schema: the
-copy ``oots-gateway schemas install --from DIR`` puts under ``var/schemas/xgewerbeanzeige-<v>/``
+copy ``oots-gateway schemas install --from DIR`` puts under
+``var/schemas/xgewerbeanzeige/xgewerbeanzeige-<v>/``
 (:mod:`gateway.gewerbe.install`). Either way the project checks of :mod:`gateway.gewerbe.checks`
 run as well.
 """

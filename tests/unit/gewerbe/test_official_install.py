@@ -10,7 +10,9 @@ import pytest
 
 from gateway.errors import SchemaKitError
 from gateway.gewerbe import build_anmeldung
+from gateway.gewerbe.install import official_dir
 from gateway.gewerbe.schema import PROJECT_SCHEMA, load_validator
+from gateway.kits import load_installed
 from gateway.kits.install import install_kits
 from gateway.settings import Settings, project_root
 
@@ -39,7 +41,8 @@ def test_official_package_is_installed_and_used_instead(tmp_path: Path, shared_d
     (result,) = install_kits(settings, from_dir=package)
     assert (result.kit, result.specification, result.files, result.changed) == (
         "xgewerbeanzeige-2.2", "xgewerbeanzeige:v2.2", 2, True)
-    assert (settings.schemas_dir / "xgewerbeanzeige-2.2" / "INSTALLED.toml").is_file()
+    assert (official_dir(settings) / "xgewerbeanzeige-2.2" / "INSTALLED.toml").is_file()
+    assert load_installed(settings.schemas_dir) == ()  # not one of the OOTS-EDM kits
     (again,) = install_kits(settings, from_dir=package)
     assert again.changed is False
 
@@ -57,7 +60,7 @@ def test_official_package_is_installed_and_used_instead(tmp_path: Path, shared_d
 def test_changed_installed_copy_is_refused(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path / "var")
     install_kits(settings, from_dir=_package(tmp_path / "media"))
-    installed = settings.schemas_dir / "xgewerbeanzeige-2.2" / "codelisten" / "janein.xml"
+    installed = official_dir(settings) / "xgewerbeanzeige-2.2" / "codelisten" / "janein.xml"
     installed.write_text("<codeliste changed='yes'/>", encoding="utf-8")
     with pytest.raises(SchemaKitError, match="modified after installation"):
         load_validator(settings)
@@ -73,8 +76,8 @@ def test_schema_that_does_not_load_offline_is_not_installed(tmp_path: Path) -> N
     settings = Settings(var_dir=tmp_path / "var")
     with pytest.raises(SchemaKitError, match="does not load offline"):
         install_kits(settings, from_dir=_package(tmp_path / "media", schema=text))
-    assert not (settings.schemas_dir / "xgewerbeanzeige-2.2").exists()
-    assert not list(settings.schemas_dir.glob(".xgewerbeanzeige-*"))
+    assert not (official_dir(settings) / "xgewerbeanzeige-2.2").exists()
+    assert not list(official_dir(settings).glob(".xgewerbeanzeige-*"))
 
 
 def test_other_folders_still_go_to_the_oots_installer(tmp_path: Path) -> None:
