@@ -107,7 +107,8 @@ def _requester(request: EvidenceRequest | None) -> Agent | None:
 
 def error_answer(cfg: ProviderConfig, version: EdmVersion, request: EvidenceRequest | None,
                  code: EdmErrorCode, detail: str, *, now: datetime,
-                 response_seed: str, sender: tuple[str, str] | None = None) -> Answer:
+                 response_seed: str, sender: tuple[str, str] | None = None,
+                 request_id: str | None = None) -> Answer:
     """An EDM error response for ``code`` (the code list's fixed message).
 
     Without a readable request the EvidenceRequester (mandatory in an error response) is
@@ -116,7 +117,7 @@ def error_answer(cfg: ProviderConfig, version: EdmVersion, request: EvidenceRequ
     if requester is None and sender is not None:
         requester = Agent(Identifier(sender[0], sender[1]), (Text(sender[0]),))
     resp = EvidenceErrorResponse(
-        version=version, request_id=request.request_id if request else None,
+        version=version, request_id=request.request_id if request else request_id,
         response_id=str(uuid.uuid5(uuid.NAMESPACE_URL, response_seed)),
         error_provider=provider_agent(cfg, classification="ERRP"),
         exception=EdmException(code=code, timestamp=now, detail=detail[:1000]),

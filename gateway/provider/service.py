@@ -2,11 +2,12 @@
 
 Steps (issue 7, "Evidence provider (DE)"):
 
-1. **validate** the RegRep body: XSD + official Schematron (+ project v2.0 rules) with
+1. **parse** (:func:`gateway.evidence.edm.parse_request`, whose own code is answered:
+   0003, 0007 unsupported version, 0008 invalid query), then **validate** the RegRep body:
+   XSD + official Schematron (+ project v2.0 rules) with
    :class:`~gateway.evidence.validation.Validator`; any non-INFO finding -> EDM:ERR:0003
-   naming the failing rule ids. Then parse (:func:`gateway.evidence.edm.parse_request`,
-   whose own code is answered: 0003/0007/0008) and check the ebMS header against the body
-   (TDD 4.7 §2.6.2: SpecificationId/ExchangeId).
+   naming the failing rule ids; then check the ebMS header against the body (TDD 4.7
+   §2.6.2: SpecificationId/ExchangeId).
 2. **evidence type**: the requested ``EvidenceTypeClassification`` must be one this
    provider issues, else EDM:ERR:0007 ([ASSUMED] code: "capability not supported").
 3. **subject** -> register key (:mod:`.subject`; EDM:ERR:0003 when none).
@@ -62,6 +63,7 @@ from gateway.provider.pdf import EvidenceSigner, render_pdf, sign_pdf
 from gateway.provider.sessions import Held, SessionStore, Stored
 from gateway.provider.subject import resolve_subject
 from gateway.registers import CompanyRecord, CompanyRegister, RegisterKey
+from gateway.xml._parse import parse_xml
 
 __all__ = ["Hold", "Late", "ProviderService"]
 
@@ -126,12 +128,22 @@ class ProviderService:
                     else EdmVersion.V1_0)
         request: EvidenceRequest | None = None
         try:
+            # parse first: the EDM layer answers the specific codes (EDM:ERR:0007 unsupported
+            # version, EDM:ERR:0008 invalid query); then every official rule (EDM:ERR:0003)
+            try:
+                parsed = parse_request(body)
+            except EvidenceError as exc:
+                if exc.edm_code in (None, EdmErrorCode.INVALID_REQUEST):
+                    ids = self._validator.validate(body).failing_rule_ids[:20]
+                    if ids:
+                        exc.message += f" (failing rules: {', '.join(ids)})"
+                raise
             report = self._validator.validate(body)
             if not report.valid:
                 failing = ", ".join(report.failing_rule_ids[:20]) or "schema"
                 raise EvidenceError(f"the request breaks the EDM rules: {failing}",
                                     edm_code=EdmErrorCode.INVALID_REQUEST)
-            request = parse_request(body)
+            request = parsed
             check_header_matches_body(header, request.version)
             return self._answer(request, header, now=now, seed=seed, message_id=message_id,
                                 route=route)
@@ -145,7 +157,8 @@ class ProviderService:
             code = exc.edm_code or EdmErrorCode.INVALID_REQUEST
             version = request.version if request is not None else fallback
             return error_answer(self.cfg, version, request, code, exc.message, now=now,
-                                response_seed=seed, sender=sender)
+                                response_seed=seed, sender=sender,
+                                request_id=None if request else _request_id(body))
 
     def _answer(self, request: EvidenceRequest, header: ExchangeHeader, *, now: datetime,
                 seed: str, message_id: str, route: Any) -> Answer | Hold:
@@ -299,6 +312,20 @@ class ProviderService:
                 if late is not None:
                     out.append(late)
         return out
+
+
+def _request_id(body: bytes) -> str | None:
+    """The ``id`` of an unparseable request, when it has a well-formed ``urn:uuid`` one
+    (R-EDM-ERR-S003: only EDM:ERR:0003 may omit ``requestId``)."""
+    try:
+        value = parse_xml(body, what="EDM request").get("id") or ""
+    except XmlRejected:
+        return None
+    try:
+        uuid.UUID(value.removeprefix("urn:uuid:"))
+    except ValueError:
+        return None
+    return value if value.startswith("urn:uuid:") else None
 
 
 def _uuid(seed: str) -> str:

@@ -376,3 +376,22 @@ def test_first_request_for_unknown_company_opens_no_preview(service: ProviderSer
     request = company_request(V2, euid="DEK1101R.HRB999999", now=T0)
     _error(_ask(service, validator, request, header_for(request)), EdmErrorCode.OBJECT_NOT_FOUND)
     assert service.sessions.get("session1") is None
+
+
+@pytest.mark.parametrize("scenario, old, new, code", [
+    ("request-query-definition-wrong", b'queryDefinition="DocumentQuery"',
+     b'queryDefinition="OtherQuery"', EdmErrorCode.INVALID_QUERY),
+    ("request-edm-version-unsupported", b"<rim:Value>oots-edm:v1.0</rim:Value>",
+     b"<rim:Value>oots-edm:v9.0</rim:Value>", EdmErrorCode.UNSUPPORTED_CAPABILITY),
+])
+def test_query_and_version_errors(service: ProviderService, validator: Validator,
+                                  scenario: str, old: bytes, new: bytes,
+                                  code: EdmErrorCode) -> None:
+    """The EDM layer's specific codes reach the requester (0008 query, 0007 version)."""
+    body = build_request(company_request(V1, now=T0))
+    assert old in body, scenario
+    outcome = service.handle(body.replace(old, new), ExchangeHeader(conversation_id="c"),
+                             now=T0, sender=SENDER)
+    assert isinstance(outcome, Answer)
+    _valid(validator, outcome.body)
+    _error(outcome, code)
