@@ -150,7 +150,8 @@ def _texts(company: CompanyEvidence, form: FormInput) -> list[tuple[str, str, bo
     texts += [("company.name", company.name, True),
               ("company.register_number", company.register_number, True),
               ("company.register_authority", company.register_authority, True),
-              ("company.court_code", company.court_code, False)]
+              ("company.court_code", company.court_code, False),
+              ("company.register_place", company.register_place, False)]
     for i, person in enumerate(company.representatives):
         texts += [(f"company.representatives[{i}].family_name", person.family_name, True),
                   (f"company.representatives[{i}].given_names", person.given_names, False)]
@@ -189,7 +190,7 @@ def _betrieb(parent: etree._Element, company: CompanyEvidence, code_list: LegalF
     _el(betrieb, "ID", "1")
     _el(betrieb, "eingetragenerName", company.name)
     _el(betrieb, "eintragungNr", company.register_number)
-    _el(betrieb, "eintragungOrt", company.register_authority)
+    _el(betrieb, "eintragungOrt", company.register_place.strip() or company.register_authority)
     _code(betrieb, "eintragungArt", art,
           list_uri="urn:xoev-de:xunternehmen:codeliste:artdereintragung", list_version="2")
     if company.legal_form.country.upper() == "DE" and company.court_code:

@@ -71,6 +71,9 @@ class CompanyEvidence:
     """DE only: XJustiz court id of the register court (``G1103``)."""
     representatives: tuple[Representative, ...] = ()
     euid: str = ""
+    register_place: str = ""
+    """Place of the register court/authority (``eintragungOrt``, ``Cottbus`` in the KoSIT
+    messages); when empty the builder writes ``register_authority`` as delivered."""
 
 
 class EstablishmentKind(enum.Enum):

@@ -28,7 +28,7 @@ COMPANIES: dict[str, CompanyEvidence] = {
         name="Logistik 24 GmbH", legal_form=LegalForm("GmbH", "DE"), seat="Cottbus",
         address=Address("Birkenwaldstr.", "20d", "03046", "Cottbus", "DE"),
         register_number="45668", register_authority="Amtsgericht Cottbus",
-        register_type="HRB", court_code="G1103",
+        register_type="HRB", court_code="G1103", register_place="Cottbus",
         representatives=(Representative("Hold", "Detlef", date(1965, 11, 3), "Geschäftsführer"),)),
     "de-ek": CompanyEvidence(
         name="Tibor Pick e.K.", legal_form=LegalForm("e.K.", "DE"), seat="Cottbus",

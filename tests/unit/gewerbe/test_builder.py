@@ -158,3 +158,11 @@ def test_every_prefilled_field_needs_provenance() -> None:
                           if k != "legal_form"})
     with pytest.raises(FormIncomplete, match="without provenance: legal_form"):
         build_anmeldung(COMPANIES["nl-bv"], form(), partial)
+
+
+def test_register_place_is_written_when_known() -> None:
+    place = "x:satz/x:anmeldung/x:gewerbe/x:betrieb/x:eintragungOrt/text()"
+    xml, _ = _build("de-gmbh")
+    assert parse_xml(xml).xpath(place, namespaces=X) == ["Cottbus"]  # as in the KoSIT messages
+    xml, _ = _build("nl-bv")
+    assert parse_xml(xml).xpath(place, namespaces=X) == ["Kamer van Koophandel"]  # as delivered
