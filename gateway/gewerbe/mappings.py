@@ -19,6 +19,7 @@ from gateway.gewerbe.models import LegalForm
 __all__ = [
     "LegalFormCodeList",
     "LegalFormEntry",
+    "comparable_forms",
     "country_key",
     "eintragung_art",
     "legal_form",
@@ -53,6 +54,8 @@ class LegalFormEntry:
     xga5_code: str
     sole_trader: bool
     register: str
+    group: str
+    """Comparable-form group (``data/legal_form_groups.csv``) for the DE <-> NL <-> AT direction."""
     basis: str
 
     def code(self, code_list: LegalFormCodeList) -> str:
@@ -92,6 +95,7 @@ def _legal_forms() -> dict[tuple[str, str], LegalFormEntry]:
             xga5_code=row["xga5_code"],
             sole_trader=row["sole_trader"] == "yes",
             register=row["register"],
+            group=row["group"],
             basis=row["basis"],
         )
         for alias in (row["source_form"], *row["aliases"].split("|")):
@@ -108,6 +112,22 @@ def legal_form(form: LegalForm) -> LegalFormEntry:
     if entry is None:
         raise Unmapped("legal form", f"{form.country}:{form.code}", table="legal_forms.csv")
     return entry
+
+
+def comparable_forms(form: LegalForm, country: str) -> tuple[LegalFormEntry, ...]:
+    """The forms of ``country`` in the same group as ``form`` (a German GmbH shown to the NL
+    mock as BV, ...); :class:`Unmapped` when there is none. Several entries for one country are
+    all returned (DE GmbH and UG): the person picks, nothing is chosen for them."""
+    entry = legal_form(form)
+    wanted = country.upper()
+    found: dict[str, LegalFormEntry] = {}
+    for (c, _), other in _legal_forms().items():
+        if c == wanted and other.group == entry.group:
+            found[other.source_form] = other
+    if not found:
+        raise Unmapped("legal form", f"{form.country}:{form.code} in {wanted}",
+                       table="legal_forms.csv (group)")
+    return tuple(found[k] for k in sorted(found))
 
 
 @functools.cache

@@ -85,3 +85,22 @@ def test_lookups_normalise_only_spacing_and_case() -> None:
     assert country_key("at") == "040"
     with pytest.raises(Unmapped, match="country 'BE'"):
         country_key("BE")
+
+
+def test_comparable_forms_across_de_nl_at() -> None:
+    from gateway.gewerbe.mappings import comparable_forms
+
+    def names(code: str, src: str, dest: str) -> list[str]:
+        return [e.source_form for e in comparable_forms(LegalForm(code, src), dest)]
+
+    assert names("GmbH", "DE", "NL") == ["BV"]
+    assert names("GmbH", "DE", "AT") == ["GmbH"]
+    assert names("BV", "NL", "DE") == ["GmbH", "UG"]  # both offered, the person picks
+    assert names("AG", "AT", "NL") == ["NV"]
+    assert names("VOF", "NL", "AT") == ["OG"]
+    assert names("e.K.", "DE", "NL") == ["Eenmanszaak"]
+    assert names("e.U.", "AT", "DE") == ["e.K."]
+    with pytest.raises(Unmapped, match="in DE"):
+        comparable_forms(LegalForm("Coöperatie", "NL"), "DE")
+    groups = {r["group"] for r in read_table("legal_form_groups.csv")}
+    assert {r["group"] for r in read_table("legal_forms.csv")} <= groups
