@@ -192,8 +192,10 @@ def portal_router(service: RequesterService, config: PortalConfig, *,
         """One delivered document, with its media type."""
         def fetch() -> Response:
             item, data = service.evidence(who, case_id, index)
-            return Response(data, media_type=item.mime_type,
-                            headers={"X-Content-SHA256": item.sha256})
+            # the provider chose the media type: never render it on our origin
+            return Response(data, media_type=item.mime_type, headers={
+                "X-Content-SHA256": item.sha256, "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": f'attachment; filename="document-{index}"'})
         return guarded(fetch)
 
     return router

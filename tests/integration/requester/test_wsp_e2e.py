@@ -57,6 +57,9 @@ def test_wsp_gets_evidence_after_preview(world: World, validator: Validator, cou
     with api(world) as client:
         pdf = client.get(doc["documents"][0]["href"].removeprefix("/portal/v1"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-1.4")
+    assert pdf.headers["content-disposition"].startswith("attachment")
+    assert pdf.headers["x-content-type-options"] == "nosniff"
+    assert pdf.headers["x-content-sha256"] == doc["documents"][0]["sha256"]
     assert c.number.encode() in pdf.content
     conversation = _conversation(world, country, cid)
     messages = edm_messages(world, country, conversation)
