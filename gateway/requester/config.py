@@ -17,6 +17,7 @@
     requester_name = "Wirtschafts-Service-Portal.NRW"
     requester_country = "DE"
     answer_timeout_seconds = 86400             # sent/preview-required longer -> EDM:ERR:0005
+    validate_answers = true                    # judge every EDM answer (installed kits)
 
 The EB/DSD answer signatures are checked against ``[common_services]`` (see
 :mod:`gateway.evidence.common_services.config`). No environment is read here.
@@ -51,6 +52,8 @@ class RequesterConfig:
     requester_name: str = "Wirtschafts-Service-Portal.NRW"
     requester_country: str = "DE"
     answer_timeout_seconds: float = 86400.0
+    validate_answers: bool = True
+    """Run every inbound EDM answer through the validator (XSD + Schematron / v2.0 checks)."""
 
     def cs_version_for(self, country: str) -> CsVersion:
         """The common services version to query for a provider in ``country``."""
@@ -104,7 +107,14 @@ def load_requester_config(settings: Settings) -> RequesterConfig:
         requester_name=str(section.get("requester_name", defaults.requester_name)),
         requester_country=str(section.get("requester_country", defaults.requester_country)),
         answer_timeout_seconds=_positive(section.get("answer_timeout_seconds", 86400)),
+        validate_answers=_flag(section.get("validate_answers", True)),
     )
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigurationError("[requester] validate_answers must be true or false")
+    return value
 
 
 def _positive(value: Any) -> float:

@@ -45,7 +45,7 @@ from gateway.requester.messages import (
 from gateway.requester.model import Case, CaseState, EvidenceItem
 from gateway.requester.repository import CaseRepository
 
-__all__ = ["EDM_MIME", "PortalRefused", "RequesterService", "Send"]
+__all__ = ["EDM_MIME", "PortalRefused", "RequesterService", "Send", "Status", "Validate"]
 
 _log = logging.getLogger("gateway.requester")
 EDM_MIME = "application/x-ebrs+xml"
@@ -57,6 +57,8 @@ Send = Callable[..., object]
 """``node.send(peer=, action=, payloads=, properties=, conversation_id=, message_id=)``."""
 Status = Callable[[str], tuple[str, str | None, str | None]]
 """``status(message_id) -> (outbox state, error code, error text)`` of a sent request."""
+Validate = Callable[[bytes], str | None]
+"""``validate(edm_bytes) -> None`` when valid, else the failing rule ids (text)."""
 
 
 class PortalRefused(InvalidInput):
@@ -73,7 +75,8 @@ class RequesterService:
                  anchors: TrustAnchors, send: Send, peers: Mapping[str, str],
                  clock: Callable[[], datetime], receipt_domain: str,
                  notify: Callable[[Case], None] | None = None, status: Status | None = None,
-                 answer_timeout: timedelta = timedelta(hours=24)) -> None:
+                 answer_timeout: timedelta = timedelta(hours=24),
+                 validate: Validate | None = None) -> None:
         """``peers``: AS4 party id of an access point -> its PMode peer name; ``status``
         tells whether the node delivered a request (``failed`` after its retries)."""
         self.config = config
@@ -87,6 +90,7 @@ class RequesterService:
         self._notify = notify or (lambda _case: None)
         self._status = status
         self._timeout = answer_timeout
+        self._validate = validate
         self.requester = Requester(config.requester_id, config.requester_scheme,
                                    config.requester_name, config.requester_country)
 
@@ -291,6 +295,18 @@ class RequesterService:
                 _log.info("late or repeated answer to %s ignored", message.request_id)
                 return None
             now = self._clock()
+            problems = self._validate(edm_payload.data) if self._validate else None
+            if problems:  # XSD + Schematron (v1.0) / RegRep XSD + project checks (v2.0)
+                case = case.advance(now, f"the provider's answer is not valid: {problems}",
+                                    state=CaseState.FAILED,
+                                    error_code=EdmErrorCode.INVALID_REQUEST.value,
+                                    error_message=f"invalid answer from the provider: {problems}")
+                self.repo.save(case)
+                self._notify(case)
+                return None
+            if self._validate:
+                case = case.advance(now, f"{type(message).__name__} from the provider passed "
+                                         "the validator")
             if isinstance(message, edm.EvidenceErrorResponse):
                 case = self._on_error(case, message, delivery, now)
             else:

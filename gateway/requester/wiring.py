@@ -18,7 +18,13 @@ from gateway.node.dispatch import Application
 from gateway.requester.adapters import HttpFetch, WebhookSender
 from gateway.requester.config import load_portal_config, load_requester_config
 from gateway.requester.repository import CaseRepository
-from gateway.requester.service import ERROR_ACTION, RESPONSE_ACTION, RequesterService, Status
+from gateway.requester.service import (
+    ERROR_ACTION,
+    RESPONSE_ACTION,
+    RequesterService,
+    Status,
+    Validate,
+)
 from gateway.settings import Settings
 from gateway.store import MessageNotFound
 
@@ -56,9 +62,26 @@ def install(settings: Settings, node: Node) -> tuple[RequesterService, WebhookSe
         fetch=HttpFetch(eb_url=config.eb_url, dsd_url=config.dsd_url, verify=config.tls_verify),
         anchors=anchors, send=node.send, peers=peers, clock=node.clock,
         receipt_domain=node.config.receipt_domain, notify=webhooks, status=_status_of(node),
-        answer_timeout=timedelta(seconds=config.answer_timeout_seconds))
+        answer_timeout=timedelta(seconds=config.answer_timeout_seconds),
+        validate=_validator(settings) if config.validate_answers else None)
     node.application = RequesterApplication(service, node.application)
     return service, webhooks
+
+
+def _validator(settings: Settings) -> Validate:
+    """The gateway's validator over the installed kits (``[requester] validate_answers``)."""
+    from gateway.evidence.validator_factory import build_validator
+
+    validator = build_validator(settings)
+
+    def validate(data: bytes) -> str | None:
+        report = validator.validate(data)
+        # known defect 101 (R-EDM-ERR-C022 cannot be evaluated on a correct v1.0
+        # PreviewRequired error) is annotated by the engine and tolerated here
+        if report.valid or report.valid_except_known_defects:
+            return None
+        return ", ".join(report.failing_rule_ids) or "invalid"
+    return validate
 
 
 def _status_of(node: Node) -> Status:

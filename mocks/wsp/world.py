@@ -144,6 +144,10 @@ tokens = {{ wsp-nrw = "{TOKEN}", other-portal = "{OTHER_TOKEN}" }}
 webhook_secrets = {{ wsp-nrw = "{WEBHOOK_SECRET}" }}
 """, encoding="utf-8")
     (root / "de").mkdir(parents=True, exist_ok=True)
+    for name in ("schemas", "cache"):  # the installed kits (validate_answers) are shared
+        source = getattr(settings, f"{name}_dir")
+        if source.is_dir() and not (root / "de" / name).exists():
+            (root / "de" / name).symlink_to(source, target_is_directory=True)
     return config
 
 

@@ -72,6 +72,11 @@ def test_wsp_gets_evidence_after_preview(world: World, validator: Validator, cou
                    for a in applied), applied
     else:
         assert all("oots-edm:v2.0 RegRep XSD + project checks" in a for a in applied), applied
+    with api(world) as client:  # the gateway judged both answers itself, too
+        events = [e["event"] for e in client.get(f"/evidence-requests/{cid}").json()["timeline"]]
+    assert [e for e in events if e.endswith("passed the validator")] == [
+        "EvidenceErrorResponse from the provider passed the validator",
+        "EvidenceResponse from the provider passed the validator"]
     hooks = _webhooks(world, cid, {"preview-required", "delivered"})
     assert all(h["verified"] for h in hooks)
 

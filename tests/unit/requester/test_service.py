@@ -209,3 +209,31 @@ def test_an_unanswered_request_times_out_with_edm_err_0005(
     clock["now"] = NOW + timedelta(minutes=61)
     late = service.get("wsp", case.id)
     assert late.state is CaseState.FAILED and late.error_code == "EDM:ERR:0005"
+
+
+def test_an_answer_the_validator_refuses_fails_the_case(
+        tmp_path: Path, make_fetch: Callable[..., FetchFn], anchors: TrustAnchors,
+        sent: list[dict[str, Any]]) -> None:
+    judged: list[bytes] = []
+
+    def validate(data: bytes) -> str | None:
+        judged.append(data)
+        return "R-EDM-ERR-C004"
+
+    service = RequesterService(
+        RequesterConfig("http://cs/eb", "http://cs/dsd"),
+        CaseRepository(f"sqlite:///{tmp_path / 'r.sqlite3'}"), fetch=make_fetch(),
+        anchors=anchors, send=lambda **kw: sent.append(kw), peers={"AT-OOTS-AP": "AT"},
+        clock=lambda: NOW, receipt_domain="de.oots", validate=validate)
+    case = service.start(client="wsp", procedure="X1", country="AT", company=_company("AT"),
+                         preview=True, return_url=RETURN, webhook_url=None)
+    first = _request_of(sent[0])
+    error = evidence.preview_required("AT", first, "https://p.example/preview/t", now=NOW)
+    body = edm.build_error_response(error)
+    service.handle(FakeDelivery("e@at", (Payload("e@x", body, EDM_MIME),),  # type: ignore[arg-type]
+                                sent[0]["message_id"], peer="AT"))
+    case = service.get("wsp", case.id)
+    assert judged == [body]
+    assert case.state is CaseState.FAILED and case.error_code == "EDM:ERR:0003"
+    assert "R-EDM-ERR-C004" in (case.error_message or "")
+    assert len(sent) == 1  # no second request for an invalid preview-required answer
