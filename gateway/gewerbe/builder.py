@@ -13,6 +13,7 @@ The builder is pure: the same input gives the same bytes (UUIDs are name-based, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -96,8 +97,13 @@ def _authority(parent: etree._Element, name: str, *, praefix: str, praefix_uri: 
     _el(node, "behoerdenname", behoerdenname)
 
 
+@functools.cache
+def _sender_values() -> dict[str, str]:
+    return {row["key"]: row["value"] for row in mappings.read_table("sender.csv")}
+
+
 def _sender(parent: etree._Element) -> None:
-    s = {row["key"]: row["value"] for row in mappings.read_table("sender.csv")}
+    s = _sender_values()
     _authority(parent, "autor", praefix=s["praefix"], praefix_uri=s["praefix_list_uri"],
                kennung=s["kennung"], kennung_uri="", email="", address=None,
                behoerdenname=s["behoerdenname"])
@@ -225,7 +231,7 @@ def build_anmeldung(
     betrieb_id = uuid.uuid5(_UUID_NS, "gewerbebetrieb|" + seed)
 
     root = etree.Element(f"{{{_NS}}}{MESSAGE_ROOT}", nsmap={"xga": _NS})
-    sender = {row["key"]: row["value"] for row in mappings.read_table("sender.csv")}
+    sender = _sender_values()
     for attr, value in (("produkt", sender["produkt"]),
                         ("produkthersteller", sender["produkthersteller"]),
                         ("produktversion", "1"), ("standard", "XGewerbeanzeige"),
