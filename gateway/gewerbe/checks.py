@@ -12,8 +12,8 @@ rules the gateway relies on are written here, each with its id:
 * ``PRJ-MSG-01`` (project rule): the root's ``version`` attribute names the version of its
   namespace (``version="2.2"`` with ``.../spezifikation/2.2``), as in every KoSIT test message.
 
-PRJ rules are our reading of ``xgwa2.0-invalid-sch.xml``, which differs from ``xgwa2.0-valid.xml``
-by exactly these omissions (among others); which Schematron rule KoSIT meant is not documented.
+PRJ-ANM rules are our reading of ``xgwa2.0-invalid-sch.xml``: these two omissions are among its
+differences from ``xgwa2.0-valid.xml``; which Schematron rule KoSIT meant is not documented.
 """
 
 from __future__ import annotations
