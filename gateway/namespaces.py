@@ -61,6 +61,12 @@ class NS:
     XGEWERBEANZEIGE_2_0: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.0"
     XGEWERBEANZEIGE_2_1: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.1"
     XGEWERBEANZEIGE_2_2: Final = "http://www.xgewerbeanzeige.de/spezifikation/2.2"
+    # DE4A canonical evidence "CompanyRegistration" v0.6 (kit de/eu/de4a-t4.2-company-registration)
+    DE4A_COMPANY_REGISTRATION: Final = (
+        "urn:eu-de4a:xsd:CanonicalEvidenceType::CompanyRegistration:v0.6")
+    CV_BASIC: Final = "http://www.w3.org/ns/corevocabulary/BasicComponents"
+    # Project extension: the representatives v0.6 does not carry [ASSUMED, docs/gewerbe.md]
+    GW_REPRESENTATIVES: Final = "urn:oots-gateway:de4a-extension:representatives:1"
     # Our structured Handelsregister extract (gateway/evidence/extract.py; not an SR model:
     # the production EU data model for DE company evidence is not public, PEERS.md §2).
     DE_HR_EXTRACT: Final = "urn:oots-gateway:de:evidence:handelsregister-extract:1"

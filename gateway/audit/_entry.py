@@ -63,6 +63,10 @@ class EventKind(enum.Enum):
     PREVIEW_REFUSED = "preview-refused"
     RECEIPT_RECEIVED = "receipt-received"
     RECEIPT_SENT = "receipt-sent"
+    NOTIFICATION_SENT = "notification-sent"
+    """A notification built from received evidence went to a German authority (issue 9:
+    ``wire_sha256`` = the XGewerbeanzeige digest, ``conversation_id``/``query_id`` = the
+    evidence exchange it was prefilled from)."""
 
 
 def wire_digest(body: bytes) -> str:

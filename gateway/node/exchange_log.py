@@ -89,6 +89,11 @@ class ExchangeLog:
         except AuditError:
             _log.exception("exchange log append failed for %s", entries[0].message_id)
 
+    def append(self, entry: LogEntry, *, now: datetime) -> None:
+        """One entry an adapter outside the node writes (e.g. the Gewerbe assistant's
+        ``notification-sent``, issue 9); nothing when the log is disabled."""
+        self._append([entry], now)
+
     def message(self, message: UserMessage, wire: bytes, *, sent: bool, now: datetime,
                 receipt: bytes | None = None, receipt_id: str | None = None,
                 outcome: str = "ok") -> None:

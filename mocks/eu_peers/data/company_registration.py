@@ -131,7 +131,8 @@ EVIDENCE_TYPES: dict[str, CountryEvidence] = {
         provider_names=(Text("Kamer van Koophandel", "NL"), Text("Chamber of Commerce", "EN")),
         provider_address=Address("NL", post_city_name="Utrecht", post_code="3521 AL"),
         conforms_to=("oots-edm:v1.0", "oots-edm:v2.0"),
-        formats=("application/pdf",),
+        # XML: the DE4A CompanyRegistration v0.6 document the Gewerbe assistant prefills from
+        formats=("application/pdf", "application/xml"),
     ),
     "AT": CountryEvidence(
         country="AT",
@@ -146,7 +147,7 @@ EVIDENCE_TYPES: dict[str, CountryEvidence] = {
         provider_names=(Text("Firmenbuch (Bundesministerium für Justiz)", "DE"),),
         provider_address=Address("AT", post_city_name="Wien", post_code="1070"),
         conforms_to=("oots-edm:v2.0",),
-        formats=("application/pdf",),
+        formats=("application/pdf", "application/xml"),
     ),
 }
 """Country -> its evidence type for :data:`REQUIREMENT_ID` (scenario name: the country)."""

@@ -14,9 +14,14 @@ from datetime import datetime
 from gateway.errors import EdmErrorCode
 from gateway.evidence import edm
 from gateway.evidence.edm import EdmVersion
+from gateway.gewerbe.canonical import build_company_registration
+from gateway.gewerbe.models import Address, CompanyEvidence, LegalForm, Representative
 from mocks.eu_peers.providers.companies import Company
 
-__all__ = ["PROVIDERS", "error_response", "extract_pdf", "preview_required", "response"]
+__all__ = ["PROVIDERS", "XML_MIME", "canonical_xml", "error_response", "extract_pdf",
+           "preview_required", "response", "wants_xml"]
+
+XML_MIME = "application/xml"
 
 PROVIDERS = {
     "NL": edm.Agent(edm.Identifier("59581883", "urn:cef.eu:names:identifier:EAS:0106"),
@@ -71,15 +76,37 @@ def _bare(agent: edm.Agent) -> edm.Agent:
     return edm.Agent(agent.identifier, agent.names)
 
 
+def wants_xml(request: edm.EvidenceRequest) -> bool:
+    """The request asks for the structured distribution (DE4A CompanyRegistration XML)."""
+    return any(d.format == XML_MIME for d in request.evidence_request.distributed_as)
+
+
+def canonical_xml(company: Company) -> bytes:
+    """The DE4A CompanyRegistration v0.6 document of ``company`` (the structured extract)."""
+    street, _, number = company.street.rpartition(" ")
+    if not any(ch.isdigit() for ch in number):
+        street, number = company.street, ""
+    reps = tuple(Representative(r.family_name, r.given_name, r.birth_date, r.role)
+                 for r in company.representatives)
+    evidence = CompanyEvidence(
+        name=company.name, legal_form=LegalForm(company.legal_form, company.country),
+        seat=company.city, address=Address(street, number, "", company.city, company.country),
+        register_number=company.number, register_authority=PROVIDERS[company.country]
+        .names[0].value, representatives=reps, euid=company.euid)
+    return build_company_registration(evidence, registration_date=company.registered)
+
+
 def response(request: edm.EvidenceRequest, company: Company, *, content_id: str,
              now: datetime) -> edm.EvidenceResponse:
-    """The evidence response to ``request``: one PDF extract (payload ``content_id``)."""
+    """The evidence response to ``request``: one PDF extract (payload ``content_id``), or the
+    DE4A XML when the request asks for ``application/xml`` (:func:`wants_xml`)."""
     country = company.country
     provider = PROVIDERS[country]
+    mime = XML_MIME if wants_xml(request) else "application/pdf"
     evidence = edm.Evidence(
         identifier=str(uuid.uuid4()),
-        distributions=(edm.Distribution("application/pdf", (country if country == "NL"
-                                                            else "DE",)),),
+        distributions=(edm.Distribution(mime, (country if country == "NL"
+                                               else "DE",)),),
         is_about=edm.LegalPerson(company.name, identifiers=(edm.Identifier(company.euid,
                                                                            "EUID"),),
                                  legal_person_identifier=request.subject.legal_person_identifier

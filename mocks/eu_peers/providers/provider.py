@@ -162,6 +162,8 @@ class MockProvider:
         resp = evidence.response(request, company, content_id=pdf_id, now=now)
         return PeerReply("ExecuteQueryResponse", (
             Payload(f"edm-response-{uuid.uuid4()}@{domain}", edm.build_response(resp), EDM_MIME),
+            Payload(pdf_id, evidence.canonical_xml(company), evidence.XML_MIME)
+            if evidence.wants_xml(request) else
             Payload(pdf_id, evidence.extract_pdf(company, now=now), "application/pdf")))
 
     # -- browser side ---------------------------------------------------------------
