@@ -4,8 +4,8 @@ Paths use local names from the root (the root itself is ``*``, since root names 
 differ between versions). :func:`compare` reports, for a message we built:
 
 * ``unknown``: elements at a path no reference message has;
-* ``order``: children in an order that some reference contradicts (a after b where a reference
-  has a before b);
+* ``order``: children in an order that some reference contradicts (``a before b`` where the
+  references only have b before a);
 * ``omitted``: paths every reference has but the message lacks.
 """
 
@@ -83,7 +83,7 @@ def compare(message: etree._Element, references: Iterable[etree._Element]) -> Co
     common: set[str] = set.intersection(*(paths(r) for r in refs))
     before: set[tuple[str, str, str]] = set().union(*(_precedence(r) for r in refs))
     ours = paths(message)
-    conflicts = sorted(f"{p}: {a} after {b}" for p, a, b in _precedence(message)
+    conflicts = sorted(f"{p}: {a} before {b}" for p, a, b in _precedence(message)
                        if (p, b, a) in before and (p, a, b) not in before)
     return Comparison(tuple(sorted(ours - known)), tuple(conflicts),
                       tuple(sorted(common - ours)))
