@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from provider_pages import decide, login
 from pyhanko.keys import load_cert_from_pemder
 
 from gateway.errors import EdmErrorCode
@@ -32,6 +31,7 @@ from gateway.evidence.edm import (
 from gateway.evidence.extract import read_extract
 from gateway.evidence.validation import Validator
 from gateway.provider.pdf import verify_pades
+from mocks.de_registers.browser import decide, login
 from mocks.de_registers.scenarios import company_request, representative, second
 from mocks.de_registers.world import PUBLIC, World
 from mocks.pki import TestPki

@@ -1,4 +1,4 @@
-"""Drive the preview pages with httpx, as a browser without JavaScript would."""
+"""Drive the DE preview pages with httpx, as a browser without JavaScript would (tests, demo)."""
 
 from __future__ import annotations
 
