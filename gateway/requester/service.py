@@ -103,6 +103,8 @@ class RequesterService:
         (``distribution``: the evidence format wanted, see ``messages.first_request``)."""
         if preview and not (return_url or "").startswith("https://"):
             raise PortalRefused("a preview needs an https:// return_url (TDD 4.9)")
+        if webhook_url is not None and not webhook_url.startswith("https://"):
+            raise PortalRefused("webhook_url must be an https:// URL")
         now = self._clock()
         case = Case(id=str(uuid.uuid4()), client=client, state=CaseState.SENT, created_at=now,
                     updated_at=now, procedure=procedure, country=country.upper(),

@@ -59,6 +59,9 @@ def test_impossible_steps_are_refused(world: World) -> None:
         http_return = client.post("/evidence-requests",
                                   json={**_START, "return_url": "http://plain.example/r"})
         assert http_return.status_code == 409  # TDD 4.9: https only
+        http_hook = client.post("/evidence-requests", json={
+            **_START, "return_url": f"{world.wsp}/return/x", "webhook_url": "http://wsp/hook"})
+        assert http_hook.status_code == 409
         bad_body = client.post("/evidence-requests", json={**_START, "country": "Netherlands"})
         assert bad_body.status_code == 400
         assert client.get(f"/evidence-requests/{cid}").json()["state"] == "choice-required"
