@@ -7,6 +7,7 @@ receipt. Every state is asserted in both databases, and the exchange log entries
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from node_pair import PROPS, Pair
 from node_procs import wait_for
@@ -67,6 +68,11 @@ def test_request_receipt_and_response(pair: Pair) -> None:
     kinds = sorted((e.event.value, e.message_id == sent.message_id) for e in events)
     assert ("request-sent", True) in kinds and ("response-received", False) in kinds
     assert ("receipt-received", True) in kinds and ("receipt-sent", False) in kinds
+    # the node's stages reach /metrics (per-message latencies by direction and stage)
+    metrics = httpx.get(f"{pair.de.url}/metrics", timeout=10).text
+    for stage in ('direction="outbound",stage="attempt"', 'direction="inbound",stage="receive"',
+                  'direction="inbound",stage="dispatch"'):
+        assert f"oots_message_processing_seconds_count{{{stage}}} 1.0" in metrics, stage
     de_store.close()
     nl_store.close()
 
