@@ -59,6 +59,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+STATUS = {"active": ("aktiv", "active"), "deleted": ("gelöscht", "deleted"),
+          "insolvency": ("Insolvenzverfahren eröffnet", "insolvency proceedings opened")}
+
+
 def _pdf_text(value: str) -> bytes:
     raw = value.encode("cp1252", errors="replace")
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
@@ -70,6 +74,8 @@ def _lines(view: ExtractView) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = [(14, de["title"]), (11, en["title"]), (10, "")]
     for key, value in view.rows:
         label = f"{de[key]} / {en[key]}: "
+        if key == "status":
+            value = f"{STATUS[value][0]} / {STATUS[value][1]}" if value in STATUS else value
         for i, part in enumerate(textwrap.wrap(label + value, 95) or [label]):
             out.append((10, part if i == 0 else "    " + part))
     out.append((10, ""))

@@ -31,6 +31,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "legal_form": "Rechtsform", "status": "Status", "seat": "Sitz",
         "address": "Anschrift", "capital": "Kapital", "purpose": "Gegenstand",
         "pdf_note": "Zusätzlich wird eine elektronisch gesiegelte PDF-Fassung übermittelt.",
+        "status_active": "aktiv", "status_deleted": "gelöscht",
+        "status_insolvency": "Insolvenzverfahren eröffnet",
     },
     "en": {
         "title": "Evidence preview", "skip": "Skip to content",
@@ -55,6 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "legal_form": "Legal form", "status": "Status", "seat": "Registered seat",
         "address": "Address", "capital": "Capital", "purpose": "Purpose",
         "pdf_note": "An electronically sealed PDF version is sent as well.",
+        "status_active": "active", "status_deleted": "deleted (struck off)",
+        "status_insolvency": "insolvency proceedings opened",
     },
 }
 

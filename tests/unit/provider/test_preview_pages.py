@@ -205,3 +205,11 @@ def test_assertion_round_trip_and_tamper() -> None:
     with pytest.raises(EidRejected):
         verify_assertion(tampered, state="s", now=NOW, secret=secret,
                          max_age=timedelta(minutes=1))
+
+
+def test_status_is_translated(space: Space) -> None:
+    """The company status shows in the page language."""
+    de = space.call("GET", "/preview/s1", cookie=space.token(JANA))
+    assert "<td>aktiv</td>" in de.text
+    en = space.call("GET", "/preview/s1?lang=en", cookie=space.token(JANA))
+    assert "<td>active</td>" in en.text
