@@ -41,9 +41,11 @@ def chromium_path(require_tool: Callable[[str], str]) -> str:
     return require_tool("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright(chromium_path: str) -> Iterator[Playwright]:
-    """The Playwright driver (it drives the system Chromium only)."""
+    """The Playwright driver (it drives the system Chromium only). Per module: while it
+    runs, its event loop counts as running in this thread, so ``asyncio.run()`` (pyHanko's
+    validation, in later test folders) would fail."""
     with sync_playwright() as p:
         yield p
 
