@@ -24,10 +24,13 @@ pki: $(STAMP)
 
 # 1. the validation report of the official samples (oots-gateway demo);
 # 2. the end-to-end demo: DE node + mocked NL/AT access points + EU common services as
-#    separate processes on loopback, AS4 both ways with receipts (mocks/demo.py).
+#    separate processes on loopback, AS4 both ways with receipts (mocks/demo.py);
+# 3. the WSP requester flow: EB + DSD discovery, preview at the NL/AT provider, evidence
+#    delivered to the portal, with the timeline of each exchange (mocks/wsp/demo.py).
 demo: schemas
 	$(BIN)/oots-gateway demo
 	$(BIN)/python -m mocks.demo
+	$(BIN)/python -m mocks.wsp.demo
 
 test: schemas
 	$(BIN)/pytest
