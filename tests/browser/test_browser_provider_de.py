@@ -128,6 +128,8 @@ def _login(page: Page, shots: Shots, location: str, persona: str, *, lang: str,
     _no_script_and_named_controls(page)
     shots(page, f"preview-login-{lang}")
     if keyboard:
+        assert tab_to(page, "a.skip", limit=1) == 1  # the skip link is the first stop
+        expect(page.locator("a.skip")).to_be_visible()  # and shows itself when focused
         tab_to(page, "#eid-login")
         shots(page, "login-link-focused")
         page.keyboard.press("Enter")
@@ -167,6 +169,10 @@ def test_v2_approve_in_german_lands_on_return_location(
         page.wait_for_url(back)
         expect(page.locator("#returned")).to_be_visible()
         shots(page, "back-at-nl-portal")
+        page.goto(location)  # the PreviewLocation again: decided, nothing to press
+        expect(page.locator("#outcome")).to_be_visible()
+        assert page.get_by_role("button").count() == 0
+        shots(page, "preview-after-approval")
     assert urlpath(back) in front.returns
     entry, parts, message = _answer(de_world, validator, mid)
     assert entry["action"] == "ExecuteQueryResponse"
