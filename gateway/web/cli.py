@@ -83,7 +83,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from gateway.web.app import create_app
 
-    app = create_app(settings)
+    if settings.section("provider"):
+        # The DE evidence provider: the node's application plus the preview space.
+        from gateway.provider.web import create_provider_app
+
+        app = create_provider_app(settings)
+    else:
+        app = create_app(settings)
     uvicorn.run(
         app,
         host=args.host or settings.http_host,

@@ -2,7 +2,7 @@
 
 * the mocked Handelsregister (``python -m mocks.de_registers``),
 * the mock eID (``python -m mocks.eid``),
-* the DE node with the provider (``python -m gateway.provider.web``: AS4 + preview pages),
+* the DE node with the provider (``oots-gateway serve``: AS4 + preview pages),
 * the NL mock access point (``python -m mocks.eu_peers.access_point --country NL``).
 
 The DE node's public preview base is ``https://de-node.oots.test`` (R-EDM-REQ-C005 wants
@@ -202,8 +202,8 @@ class World:
                          "--slow-seconds", "5"],
             "eid": [py, "-m", "mocks.eid", "--port", str(ports["eid"]), "--secret", self.secret,
                     "--allow-return", PUBLIC],
-            "de": [py, "-m", "gateway.provider.web", "--config", str(config), "--port",
-                   str(ports["de"])],
+            "de": [py, "-m", "gateway.cli", "--config", str(config), "serve", "--port",
+                   str(ports["de"]), "--log-level", "warning"],
             "nl": [py, "-m", "mocks.eu_peers.access_point", "--country", "NL", "--port",
                    str(ports["nl"]), "--de-endpoint", f"http://127.0.0.1:{ports['de']}/as4",
                    "--pki", str(self.pki.directory), "--data", str(self.root / "nl")],
