@@ -26,11 +26,15 @@ pki: $(STAMP)
 # 2. the end-to-end demo: DE node + mocked NL/AT access points + EU common services as
 #    separate processes on loopback, AS4 both ways with receipts (mocks/demo.py);
 # 3. the WSP requester flow: EB + DSD discovery, preview at the NL/AT provider, evidence
-#    delivered to the portal, with the timeline of each exchange (mocks/wsp/demo.py).
+#    delivered to the portal, with the timeline of each exchange (mocks/wsp/demo.py);
+# 4. the DE provider flow: NL asks for a Handelsregister extract, preview and approval at
+#    the DE node's preview space, PAdES-signed evidence back (mocks/de_registers/demo.py).
 demo: schemas
 	$(BIN)/oots-gateway demo
 	$(BIN)/python -m mocks.demo
 	$(BIN)/python -m mocks.wsp.demo
+	$(BIN)/python -m mocks.de_registers.demo --version v1.0
+	$(BIN)/python -m mocks.de_registers.demo --version v2.0
 
 test: schemas
 	$(BIN)/pytest
