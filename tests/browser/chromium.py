@@ -12,7 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import Error as PlaywrightError
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTEFACTS = PROJECT / "tests" / "artifacts" / "browser"
@@ -39,7 +40,9 @@ def launch(playwright: Playwright, executable: str, *, resolver_rules: str = "",
 
 
 class Shots:
-    """Numbered full-page screenshots ``tests/artifacts/browser/<test>/NN-step.png``."""
+    """Numbered full-page screenshots ``tests/artifacts/browser/<test>/NN-step.png``, and
+    the test's browser contexts (closed by :meth:`close`, after a last picture of a
+    failing test's page)."""
 
     def __init__(self, test_name: str) -> None:
         """Empty the test's folder (no stale pictures of an earlier run)."""
@@ -47,14 +50,34 @@ class Shots:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         self.taken: list[Path] = []
+        self._contexts: list[BrowserContext] = []
+        self._last: Page | None = None
         SAVED.append(self.folder)
+
+    def new_page(self, browser: Browser, *, locale: str) -> Page:
+        """A page in a fresh context (own cookies) with JavaScript off."""
+        context = browser.new_context(java_script_enabled=False, locale=locale)
+        self._contexts.append(context)
+        self._last = context.new_page()
+        return self._last
 
     def __call__(self, page: Page, step: str) -> Path:
         """Save the page as the next numbered step."""
+        self._last = page
         path = self.folder / f"{len(self.taken) + 1:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
         self.taken.append(path)
         return path
+
+    def close(self, *, failed: bool) -> None:
+        """Picture the last page of a failed test (``NN-failure.png``); close the contexts."""
+        if failed and self._last is not None and not self._last.is_closed():
+            try:
+                self(self._last, "failure")
+            except PlaywrightError:
+                pass
+        for context in self._contexts:
+            context.close()
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 40) -> int:

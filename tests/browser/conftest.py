@@ -13,7 +13,7 @@ Screenshots: ``tests/artifacts/browser/<test>/NN-step.png`` (listed at the end o
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +127,22 @@ def wsp_browser(playwright: Playwright, chromium_path: str, tls: Tls) -> Iterato
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item (``shots`` pictures a failed test's page)."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def shots(request: pytest.FixtureRequest) -> Shots:
-    """This test's screenshot folder."""
-    return Shots(request.node.name)
+def shots(request: pytest.FixtureRequest) -> Iterator[Shots]:
+    """This test's screenshot folder and browser contexts."""
+    taken = Shots(request.node.name)
+    yield taken
+    call = getattr(request.node, "report_call", None)
+    taken.close(failed=call is None or call.failed)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

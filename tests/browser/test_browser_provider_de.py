@@ -156,23 +156,22 @@ def test_v2_approve_in_german_lands_on_return_location(
     first, location = _ask(de_world, validator, V2, "DEK1101R.HRB116737", conversation,
                            exchange)
     mid, back = _held_second(de_world, validator, first, location, conversation, exchange)
-    with de_browser.new_context(java_script_enabled=False, locale="de-DE") as context:
-        page = context.new_page()
-        _login(page, shots, location, JANA, lang="de", login_text="Mit eID anmelden")
-        expect(page.get_by_text("Beispiel Hafen GmbH").first).to_be_visible()
-        expect(page.get_by_text("HRB 116737").first).to_be_visible()
-        expect(page.locator("#who")).to_have_text("Jana Petersen")
-        _no_script_and_named_controls(page)
-        shots(page, "evidence-view-de")
-        assert de_world.nl_answer(mid, timeout=0.5) is None, "evidence left before approval"
-        page.get_by_role("button", name="Nachweis freigeben").click()
-        page.wait_for_url(back)
-        expect(page.locator("#returned")).to_be_visible()
-        shots(page, "back-at-nl-portal")
-        page.goto(location)  # the PreviewLocation again: decided, nothing to press
-        expect(page.locator("#outcome")).to_be_visible()
-        assert page.get_by_role("button").count() == 0
-        shots(page, "preview-after-approval")
+    page = shots.new_page(de_browser, locale="de-DE")
+    _login(page, shots, location, JANA, lang="de", login_text="Mit eID anmelden")
+    expect(page.get_by_text("Beispiel Hafen GmbH").first).to_be_visible()
+    expect(page.get_by_text("HRB 116737").first).to_be_visible()
+    expect(page.locator("#who")).to_have_text("Jana Petersen")
+    _no_script_and_named_controls(page)
+    shots(page, "evidence-view-de")
+    assert de_world.nl_answer(mid, timeout=0.5) is None, "evidence left before approval"
+    page.get_by_role("button", name="Nachweis freigeben").click()
+    page.wait_for_url(back)
+    expect(page.locator("#returned")).to_be_visible()
+    shots(page, "back-at-nl-portal")
+    page.goto(location)  # the PreviewLocation again: decided, nothing to press
+    expect(page.locator("#outcome")).to_be_visible()
+    assert page.get_by_role("button").count() == 0
+    shots(page, "preview-after-approval")
     assert urlpath(back) in front.returns
     entry, parts, message = _answer(de_world, validator, mid)
     assert entry["action"] == "ExecuteQueryResponse"
@@ -190,19 +189,18 @@ def test_v1_keyboard_only_approval_in_english(
     first, location = _ask(de_world, validator, V1, "DEX1517R.HRB395KI", conversation, "",
                            rep=birte)
     back = f"https://{PORTAL_HOST}/return/{uuid.uuid4().hex}"
-    with de_browser.new_context(java_script_enabled=False, locale="en-GB") as context:
-        page = context.new_page()
-        _login(page, shots, f"{location}?returnurl={back}", "DE/NL/HANSENBIRTE1977",
-               lang="en", login_text="Log in with eID", keyboard=True)
-        expect(page.get_by_text("Stadtwerke Kieler Förde GmbH").first).to_be_visible()
-        expect(page.get_by_role("button", name="Approve the evidence")).to_be_visible()
-        expect(page.get_by_role("button", name="Refuse to share")).to_be_visible()
-        shots(page, "evidence-view-en")
-        tab_to(page, "#approve")
-        shots(page, "approve-focused")
-        page.keyboard.press("Enter")
-        page.wait_for_url(back)
-        shots(page, "back-at-nl-portal")
+    page = shots.new_page(de_browser, locale="en-GB")
+    _login(page, shots, f"{location}?returnurl={back}", "DE/NL/HANSENBIRTE1977",
+           lang="en", login_text="Log in with eID", keyboard=True)
+    expect(page.get_by_text("Stadtwerke Kieler Förde GmbH").first).to_be_visible()
+    expect(page.get_by_role("button", name="Approve the evidence")).to_be_visible()
+    expect(page.get_by_role("button", name="Refuse to share")).to_be_visible()
+    shots(page, "evidence-view-en")
+    tab_to(page, "#approve")
+    shots(page, "approve-focused")
+    page.keyboard.press("Enter")
+    page.wait_for_url(back)
+    shots(page, "back-at-nl-portal")
     assert urlpath(back) in front.returns
     mid = de_world.nl_send(second(first, location, now=datetime.now(UTC)),
                            _header(V1, conversation, ""))
@@ -221,25 +219,23 @@ def test_v2_stranger_cannot_approve_and_refusal_sends_no_evidence(
     first, location = _ask(de_world, validator, V2, "DEK1101R.HRB116737", conversation,
                            exchange)
     mid, back = _held_second(de_world, validator, first, location, conversation, exchange)
-    with de_browser.new_context(java_script_enabled=False, locale="de-DE") as context:
-        page = context.new_page()
-        _login(page, shots, location, EVE, lang="de", login_text="Mit eID anmelden")
-        with page.expect_response(re.compile(r"/decision$")) as denied:
-            page.get_by_role("button", name="Nachweis freigeben").click()
-        assert denied.value.status == 403
-        expect(page.locator("#problem")).to_contain_text("nicht")
-        shots(page, "stranger-refused-403")
+    page = shots.new_page(de_browser, locale="de-DE")
+    _login(page, shots, location, EVE, lang="de", login_text="Mit eID anmelden")
+    with page.expect_response(re.compile(r"/decision$")) as denied:
+        page.get_by_role("button", name="Nachweis freigeben").click()
+    assert denied.value.status == 403
+    expect(page.locator("#problem")).to_contain_text("nicht")
+    shots(page, "stranger-refused-403")
     assert de_world.nl_answer(mid, timeout=1) is None, "something left after a stranger"
-    with de_browser.new_context(java_script_enabled=False, locale="de-DE") as context:
-        page = context.new_page()
-        _login(page, shots, location, JANA, lang="de", login_text="Mit eID anmelden")
-        page.get_by_role("link", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.get_by_text("Beispiel Hafen GmbH").first).to_be_visible()
-        shots(page, "evidence-view-en")
-        page.get_by_role("button", name="Refuse to share").click()
-        page.wait_for_url(back)
-        shots(page, "back-at-nl-portal-after-refusal")
+    page = shots.new_page(de_browser, locale="de-DE")
+    _login(page, shots, location, JANA, lang="de", login_text="Mit eID anmelden")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Beispiel Hafen GmbH").first).to_be_visible()
+    shots(page, "evidence-view-en")
+    page.get_by_role("button", name="Refuse to share").click()
+    page.wait_for_url(back)
+    shots(page, "back-at-nl-portal-after-refusal")
     entry, parts, message = _answer(de_world, validator, mid)
     assert entry["action"] == "ExceptionResponse"
     assert isinstance(message, EvidenceErrorResponse)

@@ -98,25 +98,24 @@ def test_wsp_user_approves_at_the_provider_and_sees_the_evidence_delivered(
     waiting page refreshes until it is known) mock -> login -> approve -> back at the WSP,
     the PDF listed as delivered and downloadable."""
     c = _company(country, number)
-    with wsp_browser.new_context(java_script_enabled=False, locale="de-DE") as context:
-        page = context.new_page()
-        local = _start_at_wsp(page, shots, wsp_world, c)
-        assert _case(wsp_world, local)["edm_version"] == version
-        _login_at_provider(page, shots, c)
-        page.get_by_role("button", name=_DECIDE[country][0]).click()
-        page.wait_for_url(f"{wsp_world.wsp}/requests/{local}", timeout=45_000)
-        reload_until(page, "a.document")
-        expect(page.locator("#state")).to_have_text("delivered")
-        expect(page.locator("a.document")).to_contain_text("application/pdf")
-        shots(page, "wsp-delivered")
-        with page.expect_response(re.compile(r"/documents/\d+$")) as opened:
-            page.locator("a.document").click()  # the browser opens the PDF
-        assert opened.value.status == 200
-        assert opened.value.header_value("content-type") == "application/pdf"
-        # Chromium hands the PDF to its viewer (the body seen here is the viewer's page),
-        # so the bytes behind the same link are checked with a plain client
-        body = httpx.get(opened.value.url, verify=wsp_world.tls.context, timeout=30).content
-        assert body.startswith(b"%PDF-") and c.number.encode() in body
+    page = shots.new_page(wsp_browser, locale="de-DE")
+    local = _start_at_wsp(page, shots, wsp_world, c)
+    assert _case(wsp_world, local)["edm_version"] == version
+    _login_at_provider(page, shots, c)
+    page.get_by_role("button", name=_DECIDE[country][0]).click()
+    page.wait_for_url(f"{wsp_world.wsp}/requests/{local}", timeout=45_000)
+    reload_until(page, "a.document")
+    expect(page.locator("#state")).to_have_text("delivered")
+    expect(page.locator("a.document")).to_contain_text("application/pdf")
+    shots(page, "wsp-delivered")
+    with page.expect_response(re.compile(r"/documents/\d+$")) as opened:
+        page.locator("a.document").click()  # the browser opens the PDF
+    assert opened.value.status == 200
+    assert opened.value.header_value("content-type") == "application/pdf"
+    # Chromium hands the PDF to its viewer (the body seen here is the viewer's page),
+    # so the bytes behind the same link are checked with a plain client
+    body = httpx.get(opened.value.url, verify=wsp_world.tls.context, timeout=30).content
+    assert body.startswith(b"%PDF-") and c.number.encode() in body
     doc = _case(wsp_world, local)
     assert doc["state"] == "delivered"
     assert [d["mime_type"] for d in doc["documents"]] == ["application/pdf"]
@@ -127,17 +126,16 @@ def test_wsp_user_refuses_at_the_provider_and_nothing_is_delivered(
     """Refusal at the NL mock's preview: back at the WSP, the request failed with the
     provider's EDM:ERR:0004, no document anywhere."""
     c = _company("NL", "69599084")
-    with wsp_browser.new_context(java_script_enabled=False, locale="de-DE") as context:
-        page = context.new_page()
-        local = _start_at_wsp(page, shots, wsp_world, c)
-        _login_at_provider(page, shots, c)
-        page.get_by_role("button", name=_DECIDE["NL"][1]).click()
-        page.wait_for_url(f"{wsp_world.wsp}/requests/{local}", timeout=45_000)
-        reload_until(page, "#error")
-        expect(page.locator("#state")).to_have_text("failed")
-        expect(page.locator("#error")).to_contain_text("EDM:ERR:0004")
-        assert page.locator("a.document").count() == 0
-        shots(page, "wsp-refused")
+    page = shots.new_page(wsp_browser, locale="de-DE")
+    local = _start_at_wsp(page, shots, wsp_world, c)
+    _login_at_provider(page, shots, c)
+    page.get_by_role("button", name=_DECIDE["NL"][1]).click()
+    page.wait_for_url(f"{wsp_world.wsp}/requests/{local}", timeout=45_000)
+    reload_until(page, "#error")
+    expect(page.locator("#state")).to_have_text("failed")
+    expect(page.locator("#error")).to_contain_text("EDM:ERR:0004")
+    assert page.locator("a.document").count() == 0
+    shots(page, "wsp-refused")
     doc = _wait_case(wsp_world, local, {"failed", "delivered"})
     assert doc["state"] == "failed" and doc["error"]["code"] == "EDM:ERR:0004"
     assert doc["documents"] == []
