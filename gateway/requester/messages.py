@@ -137,7 +137,9 @@ def first_request(found: Found, *, company: Company, requester: Requester, proce
             titles=ds.titles,
             descriptions=ds.descriptions,
             distributed_as=(edm.DistributedAs(
-                format=chosen.format if chosen else "application/pdf"),),
+                format=chosen.format if chosen else "application/pdf",
+                # R-EDM-RESP-C044a: an XML/JSON distribution names what it conforms to
+                conforms_to=chosen.conforms_to if chosen else None),),
         ),
         procedure=edm.Procedure(procedure, "EN" if v1 else None),
         possibility_for_preview=preview,

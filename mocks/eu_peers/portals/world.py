@@ -143,6 +143,10 @@ gewerbeamt_url = "http://127.0.0.1:{ports['amt']}"
 token_key = "{secrets.token_urlsafe(24)}"
 """, encoding="utf-8")
     (root / "de").mkdir(parents=True, exist_ok=True)
+    for name in ("schemas", "cache"):  # the installed kits (answers are validated) are shared
+        source = getattr(settings, f"{name}_dir")
+        if source.is_dir() and not (root / "de" / name).exists():
+            (root / "de" / name).symlink_to(source, target_is_directory=True)
     return config
 
 

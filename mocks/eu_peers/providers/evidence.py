@@ -16,6 +16,7 @@ from gateway.evidence import edm
 from gateway.evidence.edm import EdmVersion
 from gateway.gewerbe.canonical import build_company_registration
 from gateway.gewerbe.models import Address, CompanyEvidence, LegalForm, Representative
+from gateway.namespaces import NS
 from mocks.eu_peers.providers.companies import Company
 
 __all__ = ["PROVIDERS", "XML_MIME", "canonical_xml", "error_response", "extract_pdf",
@@ -103,10 +104,15 @@ def response(request: edm.EvidenceRequest, company: Company, *, content_id: str,
     country = company.country
     provider = PROVIDERS[country]
     mime = XML_MIME if wants_xml(request) else "application/pdf"
+    # R-EDM-RESP-C044a: an XML distribution names what it conforms to (the request's, else
+    # the DE4A CompanyRegistration schema)
+    conforms = None if mime != XML_MIME else next(
+        (d.conforms_to for d in request.evidence_request.distributed_as if d.conforms_to),
+        NS.DE4A_COMPANY_REGISTRATION)
     evidence = edm.Evidence(
         identifier=str(uuid.uuid4()),
-        distributions=(edm.Distribution(mime, (country if country == "NL"
-                                               else "DE",)),),
+        distributions=(edm.Distribution(mime, (country if country == "NL" else "DE",),
+                                        conforms),),
         is_about=edm.LegalPerson(company.name, identifiers=(edm.Identifier(company.euid,
                                                                            "EUID"),),
                                  legal_person_identifier=request.subject.legal_person_identifier

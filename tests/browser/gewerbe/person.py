@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 WAIT_MS = 60_000
@@ -34,4 +35,8 @@ class Person:
 
     def wait(self, selector: str, timeout: float = WAIT_MS) -> None:
         """Wait until ``selector`` is on the page (the person waits, nothing counted)."""
-        self.page.wait_for_selector(selector, timeout=timeout)
+        try:
+            self.page.wait_for_selector(selector, timeout=timeout)
+        except PlaywrightError as exc:
+            raise AssertionError(f"{selector} not on {self.page.url}:\n"
+                                 f"{self.page.inner_text('body')[:1500]}") from exc
