@@ -218,6 +218,10 @@ def delivered(reg: Registration, company: CompanyEvidence, source: FieldSource, 
         mappings.country_key(company.address.country)
     except Unmapped as exc:
         unmapped.append(("address", exc.value))
+    try:
+        mappings.eintragung_art(company.legal_form.country, company.register_type)
+    except Unmapped as exc:
+        unmapped.append(("register_number", f"{company.legal_form.country}:{exc.value}"))
     return replace(reg, step=Step.FORM, company=company, updated_at=now,
                    provenance=Provenance.single(source, PREFILLED_FIELDS),
                    unmapped=tuple(unmapped), error_code=None, error_message=None)
