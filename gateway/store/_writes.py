@@ -7,7 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from gateway.store._sql import insert_ignoring_conflicts, load_blob, put_blob, transaction
+from gateway.store._sql import (
+    insert_ignoring_conflicts,
+    load_blob,
+    load_row,
+    put_blob,
+    transaction,
+)
 from gateway.store.errors import ConcurrentUpdate
 from gateway.store.reads import StoreReads
 from gateway.store.records import Envelope, EventKind, MessageRecord, Stored
@@ -125,6 +131,14 @@ class StoreWrites(StoreReads):
             raise ConcurrentUpdate(
                 f"message {current.pk} is leased to {current.lease_owner!r}, not {worker!r}"
             )
+
+    @classmethod
+    def _load_leased(cls, conn: Connection, pk: int, worker: str | None) -> MessageRecord:
+        """Lock row ``pk`` for update; when ``worker`` is given it must hold the lease."""
+        current = load_row(conn, pk, for_update=True)
+        if worker is not None:
+            cls._check_lease(current, worker)
+        return current
 
     def _change(
         self,

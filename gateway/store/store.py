@@ -126,8 +126,7 @@ class MessageStore(StoreWrites):
         and the answer's MessageId must be new. Returns the new outbox row.
         """
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             self._change(conn, current, _S.ANSWERED, now, lease_owner=None, lease_until=None)
             try:
                 out = self._insert_row(
@@ -154,8 +153,7 @@ class MessageStore(StoreWrites):
         """``processing -> answered`` for a message the application took without a reply
         (e.g. a response to one of our requests): one effect, under the worker's lease."""
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             return self._change(
                 conn, current, _S.ANSWERED, now, note=note, lease_owner=None, lease_until=None
             )
@@ -194,8 +192,7 @@ class MessageStore(StoreWrites):
         back (the worker crashed): the write-ahead that makes sending restart-safe.
         """
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             return self._change(
                 conn,
                 current,
@@ -218,8 +215,7 @@ class MessageStore(StoreWrites):
     ) -> MessageRecord:
         """An attempt ended without a receipt; the message stays ``sent`` until ``retry_at``."""
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             if current.state is not _S.SENT:
                 raise IllegalTransition(f"no attempt in progress for message {pk}")
             return self._change(
@@ -241,9 +237,7 @@ class MessageStore(StoreWrites):
     ) -> MessageRecord:
         """``sent -> receipt-received`` with the peer's receipt bytes."""
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            if worker is not None:
-                self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             return self._change(
                 conn,
                 current,
@@ -268,9 +262,7 @@ class MessageStore(StoreWrites):
     ) -> MessageRecord:
         """Give up on a message (``-> failed``), recording why."""
         with transaction(self._engine) as conn:
-            current = load_row(conn, pk, for_update=True)
-            if worker is not None:
-                self._check_lease(current, worker)
+            current = self._load_leased(conn, pk, worker)
             return self._change(
                 conn,
                 current,
