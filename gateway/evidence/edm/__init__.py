@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from gateway.errors import EdmErrorCode, EvidenceError, XmlRejected
+from gateway.errors import EdmErrorCode, EvidenceError
 from gateway.evidence.edm._evidence_type import (
     DataServiceEvidenceType,
     DistributedAs,
@@ -36,7 +36,7 @@ from gateway.evidence.edm._packaging import (
     RepositoryItemRef,
 )
 from gateway.evidence.edm._persons import LegalPerson, Person, SectorSpecificAttribute, Subject
-from gateway.evidence.edm._regrep import LocalizedString
+from gateway.evidence.edm._regrep import LocalizedString, parse_edm_xml
 from gateway.evidence.edm._sdg import Address, Agent, Identifier, Jurisdiction, Text
 from gateway.evidence.edm.error import (
     EdmException,
@@ -67,7 +67,6 @@ from gateway.evidence.edm.versions import (
     version_from_identifier,
 )
 from gateway.namespaces import NS, CommonServicesURI
-from gateway.xml._parse import parse_xml
 
 __all__ = [
     "Address",
@@ -123,12 +122,7 @@ EdmMessage = EvidenceRequest | EvidenceResponse | EvidenceErrorResponse
 def parse_message(data: bytes) -> EdmMessage:
     """Read any evidence exchange message, telling request, response and error apart by
     the root element and ``@status`` (RegRep 4.0 ``ResponseStatusType``)."""
-    try:
-        root = parse_xml(data, what="EDM message")
-    except XmlRejected as exc:
-        raise EvidenceError(
-            exc.message, edm_code=EdmErrorCode.INVALID_REQUEST, field="document"
-        ) from exc
+    root = parse_edm_xml(data, what="EDM message")
     if root.tag == f"{{{NS.QUERY}}}QueryRequest":
         return parse_request_element(root)
     if root.tag == f"{{{NS.QUERY}}}QueryResponse":

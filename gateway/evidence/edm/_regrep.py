@@ -25,9 +25,10 @@ from datetime import datetime
 
 from lxml import etree
 
-from gateway.errors import EdmErrorCode, EvidenceError
+from gateway.errors import EdmErrorCode, EvidenceError, XmlRejected
 from gateway.evidence.edm._xsd import format_datetime, parse_datetime, utc
 from gateway.namespaces import NS
+from gateway.xml._parse import parse_xml
 
 __all__ = [
     "COLLECTION_SET",
@@ -45,6 +46,7 @@ __all__ = [
     "child_elements",
     "format_datetime",
     "parse_datetime",
+    "parse_edm_xml",
     "q",
     "text_of",
     "utc",
@@ -157,6 +159,16 @@ def add_collection_slot(
 # ---------------------------------------------------------------------------
 # Readers
 # ---------------------------------------------------------------------------
+
+
+def parse_edm_xml(data: bytes, *, what: str) -> etree._Element:
+    """Parse an EDM message's bytes; malformed or unsafe XML is EDM:ERR:0003 on ``document``."""
+    try:
+        return parse_xml(data, what=what)
+    except XmlRejected as exc:
+        raise EvidenceError(
+            exc.message, edm_code=EdmErrorCode.INVALID_REQUEST, field="document"
+        ) from exc
 
 
 def child_elements(element: etree._Element) -> list[etree._Element]:

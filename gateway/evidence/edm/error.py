@@ -18,7 +18,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from gateway.errors import EdmErrorCode, EvidenceError, Origin, XmlRejected
+from gateway.errors import EdmErrorCode, Origin
 from gateway.evidence.edm import _checks
 from gateway.evidence.edm._regrep import (
     XSI_TYPE,
@@ -29,13 +29,13 @@ from gateway.evidence.edm._regrep import (
     add_international_string_slot,
     add_string_slot,
     child_elements,
+    parse_edm_xml,
     q,
     xsi_type,
 )
 from gateway.evidence.edm._sdg import Agent, SdgContext, build_agent, parse_agent, sdg
 from gateway.evidence.edm.versions import EdmVersion, read_version
 from gateway.namespaces import NS, CommonServicesURI, nsmap
-from gateway.xml._parse import parse_xml
 
 __all__ = ["EdmException", "EvidenceErrorResponse", "build_error_response", "parse_error_response"]
 
@@ -158,10 +158,7 @@ def _check(resp: EvidenceErrorResponse, ctx: SdgContext) -> None:
 
 def parse_error_response(data: bytes) -> EvidenceErrorResponse:
     """Read an error response; refusals are :class:`EvidenceError`."""
-    try:
-        root = parse_xml(data, what="evidence error response")
-    except XmlRejected as exc:
-        raise EvidenceError(exc.message, edm_code=_CODE, field="document") from exc
+    root = parse_edm_xml(data, what="evidence error response")
     return parse_error_response_element(root)
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from gateway.errors import EdmErrorCode, EvidenceError, Origin, XmlRejected
+from gateway.errors import EdmErrorCode, EvidenceError, Origin
 from gateway.evidence.edm import _checks
 from gateway.evidence.edm._evidence_type import (
     DataServiceEvidenceType,
@@ -56,12 +56,12 @@ from gateway.evidence.edm._regrep import (
     add_international_string_slot,
     add_string_slot,
     child_elements,
+    parse_edm_xml,
     q,
 )
 from gateway.evidence.edm._sdg import Agent, SdgContext, build_agent, parse_agent, sdg
 from gateway.evidence.edm.versions import EdmVersion, read_version
 from gateway.namespaces import NS, EdmURI, nsmap
-from gateway.xml._parse import parse_xml
 
 __all__ = ["EvidenceRequest", "Procedure", "build_request", "parse_request"]
 
@@ -226,12 +226,7 @@ def parse_request(data: bytes) -> EvidenceRequest:
     EDM:ERR:0003 for malformed or invalid requests, EDM:ERR:0007 for an unsupported
     EDM version, EDM:ERR:0008 for a ``query:Query`` with the wrong query definition.
     """
-    try:
-        root = parse_xml(data, what="evidence request")
-    except XmlRejected as exc:
-        raise EvidenceError(
-            exc.message, edm_code=EdmErrorCode.INVALID_REQUEST, field="document"
-        ) from exc
+    root = parse_edm_xml(data, what="evidence request")
     return parse_request_element(root)
 
 

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from gateway.errors import EdmErrorCode, EvidenceError, Origin, XmlRejected
+from gateway.errors import EdmErrorCode, Origin
 from gateway.evidence.edm import _checks
 from gateway.evidence.edm._evidence_type import Evidence
 from gateway.evidence.edm._packaging import (
@@ -44,13 +44,13 @@ from gateway.evidence.edm._regrep import (
     add_datetime_slot,
     add_string_slot,
     child_elements,
+    parse_edm_xml,
     q,
     xsi_type,
 )
 from gateway.evidence.edm._sdg import Agent, SdgContext, build_agent, parse_agent, sdg
 from gateway.evidence.edm.versions import EdmVersion, read_version
 from gateway.namespaces import NS, CommonServicesURI, nsmap
-from gateway.xml._parse import parse_xml
 
 __all__ = [
     "Association",
@@ -159,10 +159,7 @@ def _check(resp: EvidenceResponse, ctx: SdgContext) -> None:
 
 def parse_response(data: bytes) -> EvidenceResponse:
     """Read a successful evidence response; refusals are :class:`EvidenceError`."""
-    try:
-        root = parse_xml(data, what="evidence response")
-    except XmlRejected as exc:
-        raise EvidenceError(exc.message, edm_code=_CODE, field="document") from exc
+    root = parse_edm_xml(data, what="evidence response")
     return parse_response_element(root)
 
 
