@@ -29,12 +29,15 @@ pki: $(STAMP)
 #    delivered to the portal, with the timeline of each exchange (mocks/wsp/demo.py);
 # 4. the DE provider flow: NL asks for a Handelsregister extract, preview and approval at
 #    the DE node's preview space, PAdES-signed evidence back (mocks/de_registers/demo.py).
+# 5. the Gewerbe assistant into DE: NL BV and AT GmbH register in Cottbus with their
+#    register data fetched once-only (mocks/eu_peers/portals/demo.py; --keep to repeat by hand).
 demo: schemas
 	$(BIN)/oots-gateway demo
 	$(BIN)/python -m mocks.demo
 	$(BIN)/python -m mocks.wsp.demo
 	$(BIN)/python -m mocks.de_registers.demo --version v1.0
 	$(BIN)/python -m mocks.de_registers.demo --version v2.0
+	$(BIN)/python -m mocks.eu_peers.portals.demo
 
 test: schemas
 	$(BIN)/pytest
