@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.audit._errors import EntryError
@@ -69,6 +69,10 @@ class EventKind(enum.Enum):
     evidence exchange it was prefilled from)."""
 
 
+_EVENT_JSON = {kind: _string(kind.value) for kind in EventKind}
+"""JSON string literal of each event kind's value (canonical hot path)."""
+
+
 def wire_digest(body: bytes) -> str:
     """The ``wire_sha256`` value of the exact bytes on the wire (hex SHA-256)."""
     return hashlib.sha256(body).hexdigest()
@@ -92,27 +96,17 @@ def _check_aware(value: datetime) -> None:
         raise EntryError("entry times must be timezone-aware")
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-_MINUTE_PREFIXES: dict[int, str] = {}
-
-
 def _format_time(value: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` of the UTC time (4-digit year).
 
-    Hot path of canonical serialisation: the ``YYYY-MM-DDTHH:MM:`` prefix is
-    cached per minute (entries of a batch share a few minutes), the rest is
-    integer arithmetic."""
-    _check_aware(value)
-    minute, rest = divmod((value - _EPOCH) // _MICROSECOND, 60_000_000)
-    prefix = _MINUTE_PREFIXES.get(minute)
-    if prefix is None:
-        if len(_MINUTE_PREFIXES) > 4096:
-            _MINUTE_PREFIXES.clear()
-        start = (_EPOCH + timedelta(minutes=minute)).replace(tzinfo=None)
-        prefix = _MINUTE_PREFIXES[minute] = start.isoformat()[:17]
-    second, micro = divmod(rest, 1_000_000)
-    return f"{prefix}{second:02d}.{micro:06d}Z"
+    Hot path of canonical serialisation: ``datetime.isoformat`` (C) of the UTC
+    wall time, cut before its offset; ``datetime`` years are always 4 digits."""
+    offset = value.utcoffset() if value.tzinfo is not None else None
+    if offset is None:
+        raise EntryError("entry times must be timezone-aware")
+    if offset:
+        value = value - offset
+    return value.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def _parse_time(text: Any, name: str) -> datetime:
@@ -200,24 +194,30 @@ class LogEntry:
         assembled directly in sorted key order because it is the hot path of
         batched appends.
         """
+        # Inline on purpose (no helper calls): ``wire_sha256`` and ``subjects`` are
+        # checked lower-case hex by __post_init__, so their JSON strings need no escaping.
+        s = _string
         mt = self.message_time
-        subjects = ",".join(_string(d) for d in self.subjects)
+        cid, ref, qid = self.conversation_id, self.ref_to_message_id, self.query_id
+        proc, etype = self.procedure, self.evidence_type
+        mts = "null" if mt is None else '"' + _format_time(mt) + '"'
+        subjects = '"' + '","'.join(self.subjects) + '"' if self.subjects else ""
         return (
-            f'{{"conversation_id":{_optional(self.conversation_id)},'
-            f'"event":{_string(self.event.value)},'
-            f'"evidence_type":{_optional(self.evidence_type)},'
-            f'"message_id":{_string(self.message_id)},'
-            f'"message_time":{"null" if mt is None else _string(_format_time(mt))},'
-            f'"outcome":{_string(self.outcome)},'
-            f'"procedure":{_optional(self.procedure)},'
-            f'"query_id":{_optional(self.query_id)},'
-            f'"receiver":{_string(self.receiver)},'
-            f'"ref_to_message_id":{_optional(self.ref_to_message_id)},'
-            f'"sender":{_string(self.sender)},'
+            f'{{"conversation_id":{"null" if cid is None else s(cid)},'
+            f'"event":{_EVENT_JSON[self.event]},'
+            f'"evidence_type":{"null" if etype is None else s(etype)},'
+            f'"message_id":{s(self.message_id)},'
+            f'"message_time":{mts},'
+            f'"outcome":{s(self.outcome)},'
+            f'"procedure":{"null" if proc is None else s(proc)},'
+            f'"query_id":{"null" if qid is None else s(qid)},'
+            f'"receiver":{s(self.receiver)},'
+            f'"ref_to_message_id":{"null" if ref is None else s(ref)},'
+            f'"sender":{s(self.sender)},'
             f'"subjects":[{subjects}],'
-            f'"time":{_string(_format_time(self.time))},'
+            f'"time":"{_format_time(self.time)}",'
             f'"v":{ENTRY_VERSION},'
-            f'"wire_sha256":{_string(self.wire_sha256)}}}'
+            f'"wire_sha256":"{self.wire_sha256}"}}'
         ).encode()
 
     def canonical_reference(self) -> bytes:

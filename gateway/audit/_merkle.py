@@ -32,6 +32,7 @@ __all__ = [
     "inclusion_proof",
     "inclusion_proof_indexes",
     "leaf_hash",
+    "leaf_hashes",
     "node_hash",
     "root_from_inclusion_proof",
     "stored_hash_count",
@@ -55,6 +56,12 @@ _NODE_PREFIX = b"\x01"
 def leaf_hash(data: bytes) -> bytes:
     """RFC 9162 §2.1.1: MTH({d0}) = HASH(0x00 || d0)."""
     return hashlib.sha256(_LEAF_PREFIX + data).digest()
+
+
+def leaf_hashes(datas: Sequence[bytes]) -> list[bytes]:
+    """:func:`leaf_hash` of every item (the batched-append hot path)."""
+    sha256 = hashlib.sha256
+    return [sha256(_LEAF_PREFIX + d).digest() for d in datas]
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
@@ -104,15 +111,19 @@ def append_leaves(
         raise AuditError(f"a tree of size {size} has {size.bit_count()} frontier hashes")
     front = list(frontier)
     out: list[bytes] = []
-    for offset, leaf in enumerate(leaves):
-        n = size + offset
-        out.append(leaf)
+    emit, push, pop = out.append, front.append, front.pop
+    sha256 = hashlib.sha256  # node_hash inlined: this loop runs once per appended leaf
+    n = size
+    for leaf in leaves:
+        emit(leaf)
         current = leaf
-        while n & 1:  # leaf n closes one complete subtree per trailing one bit
-            current = node_hash(front.pop(), current)
-            out.append(current)
-            n >>= 1
-        front.append(current)
+        m = n
+        while m & 1:  # leaf n closes one complete subtree per trailing one bit
+            current = sha256(_NODE_PREFIX + pop() + current).digest()
+            emit(current)
+            m >>= 1
+        push(current)
+        n += 1
     return out, front
 
 
