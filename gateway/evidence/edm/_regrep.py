@@ -276,7 +276,8 @@ class SlotReader:
         values = [c for c in child_elements(slot) if c.tag == q(NS.RIM, "SlotValue")]
         return xsi_type(values[0]) if len(values) == 1 else None
 
-    def _simple_text(self, name: str, expected: str, required: bool) -> str | None:
+    def _one_value(self, name: str, expected: str, required: bool) -> etree._Element | None:
+        """The single ``rim:Value`` of slot ``name`` (of ``xsi:type`` ``expected``)."""
         sv = self._value(name, expected)
         if sv is None:
             if required:
@@ -285,7 +286,11 @@ class SlotReader:
         vals = [c for c in child_elements(sv) if c.tag == q(NS.RIM, "Value")]
         if len(vals) != 1:
             raise self.error(f"slot {name!r} must hold one rim:Value", field=name)
-        return text_of(vals[0])
+        return vals[0]
+
+    def _simple_text(self, name: str, expected: str, required: bool) -> str | None:
+        value = self._one_value(name, expected, required)
+        return None if value is None else text_of(value)
 
     def string(self, name: str, *, required: bool = True) -> str | None:
         """The text of a ``rim:StringValueType`` slot."""
@@ -316,16 +321,11 @@ class SlotReader:
         self, name: str, *, required: bool = True
     ) -> tuple[LocalizedString, ...] | None:
         """The ``rim:LocalizedString`` entries of a ``rim:InternationalStringValueType`` slot."""
-        sv = self._value(name, ValueType.INTERNATIONAL_STRING)
-        if sv is None:
-            if required:
-                raise self._missing(name)
+        holder = self._one_value(name, ValueType.INTERNATIONAL_STRING, required)
+        if holder is None:
             return None
-        vals = [c for c in child_elements(sv) if c.tag == q(NS.RIM, "Value")]
-        if len(vals) != 1:
-            raise self.error(f"slot {name!r} must hold one rim:Value", field=name)
         out: list[LocalizedString] = []
-        for ls in child_elements(vals[0]):
+        for ls in child_elements(holder):
             if ls.tag != q(NS.RIM, "LocalizedString"):
                 raise self.error(f"slot {name!r}: unexpected {ls.tag}", field=name)
             lang = ls.get(XML_LANG)
