@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from chromium import Shots
+from chromium import Shots, tab_to
 from person import Person
 from playwright.sync_api import Browser
 
@@ -107,3 +107,36 @@ def test_registration_into_de(gewerbe_browser: Browser, gewerbe_world: GewerbeWo
     assert company.name in text and f"<code>{legal_code}</code>" in text
     assert "Spremberger Str." in text and "Großhandel mit Büromaterial" in text
     print(f"{country}: {len(person.interactions)} interactions: {person.interactions}")
+
+
+def test_keyboard_only_and_labels(gewerbe_browser: Browser, gewerbe_world: GewerbeWorld,
+                                  shots: Shots) -> None:
+    """English pages: the start page and the form work with Tab/typing/Enter only; every
+    form control has a label; the acknowledgement is reached by pressing Enter."""
+    company = _company("NL", "69599084")
+    with gewerbe_browser.new_context(java_script_enabled=False, locale="en-GB") as context:
+        person = Person(context.new_page())
+        page = person.page
+        page.goto(f"{gewerbe_world.de}/gewerbe/?lang=en")
+        tab_to(page, "#number")
+        page.keyboard.type(company.number)
+        tab_to(page, "#fetch-nl")
+        page.keyboard.press("Enter")
+        login_and_approve(person, shots, company)
+        person.wait("#activity")
+        unlabelled = page.eval_on_selector_all(
+            "main input:not([type=hidden]), main select",
+            "els => els.filter(e => !e.labels || e.labels.length === 0).map(e => e.id)")
+        assert unlabelled == []
+        assert page.inner_text("h1") == "Your details"
+        for selector, text in (("#activity", "Blumenhandel"),
+                               ("#address", "Karl-Marx-Str. 67, 03044")):
+            tab_to(page, selector)
+            page.keyboard.type(text)
+        page.fill("#start_date", "2027-04-01")
+        page.select_option("#ags", COTTBUS)
+        tab_to(page, "#submit")
+        page.keyboard.press("Enter")
+        person.wait("#done")
+        shots(page, "acknowledged-by-keyboard")
+        assert "received" in page.inner_text("#done")
