@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -44,34 +45,34 @@ def current_revision(engine: Engine) -> str | None:
         raise StoreUnavailable(f"cannot read the schema revision: {exc}") from exc
 
 
+def _migrate(engine: Engine, step: Callable[[Config], None], failure: str) -> str | None:
+    """Run one Alembic ``step`` in one locked transaction; return the revision reached."""
+    config = _config()
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            config.attributes["connection"] = conn
+            step(config)
+            return MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable(f"{failure}: {exc}") from exc
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Migrate the database to ``revision`` in one transaction; return the new revision.
 
     Safe when several processes start at once: PostgreSQL serialises them with an
     advisory transaction lock, SQLite with ``BEGIN IMMEDIATE`` (see engine.py).
     """
-    config = _config()
-    try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
-            now_at = MigrationContext.configure(conn).get_current_revision()
-    except SQLAlchemyError as exc:
-        raise StoreUnavailable(f"database migration failed: {exc}") from exc
+    now_at = _migrate(
+        engine, lambda config: command.upgrade(config, revision), "database migration failed"
+    )
     return now_at or ""
 
 
 def downgrade(engine: Engine, revision: str) -> str | None:
     """Revert the database to ``revision`` (``"base"``: empty) in one transaction."""
-    config = _config()
-    try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            config.attributes["connection"] = conn
-            command.downgrade(config, revision)
-            return MigrationContext.configure(conn).get_current_revision()
-    except SQLAlchemyError as exc:
-        raise StoreUnavailable(f"database downgrade failed: {exc}") from exc
+    return _migrate(
+        engine, lambda config: command.downgrade(config, revision), "database downgrade failed"
+    )
