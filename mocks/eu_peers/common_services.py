@@ -46,7 +46,7 @@ from gateway.namespaces import CommonServicesURI
 from mocks.eu_peers import catalogue
 from mocks.pki import TestPki, ensure_pki
 
-__all__ = ["CsSigner", "create_app", "main"]
+__all__ = ["CsSigner", "add_search_routes", "create_app", "main", "refusal"]
 
 _log = logging.getLogger("mocks.common_services")
 
@@ -73,15 +73,34 @@ def _version_of_refusal(headers: dict[str, str]) -> CsVersion:
     return CsVersion.V2_0 if asked == CommonServicesURI.CS_V2 else CsVersion.V1_0
 
 
+def refusal(exc: QueryRejected, headers: dict[str, str]) -> ErrorResponse:
+    """The error answer to a refused query (its EB:ERR/DSD:ERR code and message)."""
+    return ErrorResponse(
+        version=_version_of_refusal(headers),
+        exception=CsException.for_code(exc.error_code, detail=exc.message),
+    )
+
+
+def add_search_routes(app: FastAPI, serve: Callable[[Request, Service], Response]) -> None:
+    """Mount ``GET /eb/rest/search`` and ``GET /dsd/rest/search`` on ``app``, both ``serve``d."""
+
+    @app.get("/eb/rest/search")
+    def evidence_broker(request: Request) -> Response:
+        """Evidence Broker queries (requirements, evidence types)."""
+        return serve(request, Service.EB)
+
+    @app.get("/dsd/rest/search")
+    def data_service_directory(request: Request) -> Response:
+        """Data Service Directory queries (data services by evidence type)."""
+        return serve(request, Service.DSD)
+
+
 def answer_http(query_string: str, headers: dict[str, str], service: Service) -> tuple[bytes, str]:
     """The response body for one GET and a one-line summary (no signing, no clock)."""
     try:
         query = parse_query(query_string, headers, service=service)
     except QueryRejected as exc:
-        response: CsResponse = ErrorResponse(
-            version=_version_of_refusal(headers),
-            exception=CsException.for_code(exc.error_code, detail=exc.message),
-        )
+        response: CsResponse = refusal(exc, headers)
         summary = f"refused query: {exc.error_code.value} {exc.message}"
     else:
         response = catalogue.answer(query)
@@ -107,15 +126,7 @@ def create_app(signer: CsSigner, *, clock: Callable[[], datetime] | None = None)
         return Response(body, status_code=200, media_type=CommonServicesURI.MEDIA_TYPE,
                         headers=signed)
 
-    @app.get("/eb/rest/search")
-    def evidence_broker(request: Request) -> Response:
-        """Evidence Broker queries (requirements, evidence types)."""
-        return serve(request, Service.EB)
-
-    @app.get("/dsd/rest/search")
-    def data_service_directory(request: Request) -> Response:
-        """Data Service Directory queries (data services by evidence type)."""
-        return serve(request, Service.DSD)
+    add_search_routes(app, serve)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

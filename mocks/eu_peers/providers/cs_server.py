@@ -30,9 +30,6 @@ from cryptography.x509.oid import NameOID
 from fastapi import FastAPI, Request, Response
 
 from gateway.evidence.common_services import (
-    CsException,
-    CsVersion,
-    ErrorResponse,
     QueryRejected,
     Service,
     build_response,
@@ -40,7 +37,7 @@ from gateway.evidence.common_services import (
 )
 from gateway.evidence.common_services.signing import sign_response
 from gateway.namespaces import CommonServicesURI
-from mocks.eu_peers.common_services import CsSigner
+from mocks.eu_peers.common_services import CsSigner, add_search_routes, refusal
 from mocks.eu_peers.providers import scenarios
 from mocks.pki import ensure_pki
 
@@ -66,10 +63,7 @@ def answer_bytes(query_string: str, headers: dict[str, str], service: Service) -
     try:
         query = parse_query(query_string, headers, service=service)
     except QueryRejected as exc:
-        asked = headers.get("accept-version", "").strip()
-        version = CsVersion.V2_0 if asked == CommonServicesURI.CS_V2 else CsVersion.V1_0
-        return build_response(ErrorResponse(
-            version=version, exception=CsException.for_code(exc.error_code, detail=exc.message)))
+        return build_response(refusal(exc, headers))
     return build_response(scenarios.answer(query))
 
 
@@ -104,15 +98,7 @@ def create_app(signer: CsSigner, *, mode: str = "valid",
         return Response(body, status_code=200, media_type=CommonServicesURI.MEDIA_TYPE,
                         headers=extra)
 
-    @app.get("/eb/rest/search")
-    def evidence_broker(request: Request) -> Response:
-        """Evidence Broker queries."""
-        return serve(request, Service.EB)
-
-    @app.get("/dsd/rest/search")
-    def data_service_directory(request: Request) -> Response:
-        """Data Service Directory queries."""
-        return serve(request, Service.DSD)
+    add_search_routes(app, serve)
 
     @app.post("/control/signature/{new_mode}")
     def switch(new_mode: str) -> Response:
