@@ -43,6 +43,14 @@ def _unpacked(wire: Wire) -> tuple[bytes, tuple[MimePart, ...]]:
     return unpack_mime(wire.content_type, wire.body)
 
 
+def _unsigned_copy(messaging: etree._Element, *, action: str) -> etree._Element:
+    """A detached copy of the signed eb:Messaging without its wsu:Id, naming ``action``."""
+    forged = etree.fromstring(etree.tostring(messaging))  # noqa: TID251 - own bytes
+    del forged.attrib[WSU_ID]
+    one(forged, NS.EB, "Action").text = action
+    return forged
+
+
 def _refused(code: EbmsErrorCode, call: object, *args: object, **kwargs: object) -> EbmsError:
     with pytest.raises(EbmsError) as info:
         call(*args, **kwargs)  # type: ignore[operator]
@@ -79,9 +87,7 @@ def test_wrapping_duplicated_messaging_header_is_refused(
 
     def attack(root: etree._Element) -> None:
         messaging = one(root, NS.EB, "Messaging")
-        forged = etree.fromstring(etree.tostring(messaging))  # noqa: TID251 - own bytes
-        del forged.attrib[WSU_ID]
-        one(forged, NS.EB, "Action").text = "ExecuteQueryResponse"
+        forged = _unsigned_copy(messaging, action="ExecuteQueryResponse")
         messaging.addprevious(forged)
 
     err = _refused(F_AUTH, open_at_nl, pki, profile, edit(envelope, attack), parts)
@@ -96,9 +102,7 @@ def test_wrapping_wrapper_element_holding_the_signed_messaging_is_refused(
 
     def attack(root: etree._Element) -> None:
         messaging = one(root, NS.EB, "Messaging")
-        forged = etree.fromstring(etree.tostring(messaging))  # noqa: TID251 - own bytes
-        del forged.attrib[WSU_ID]
-        one(forged, NS.EB, "Action").text = "ExceptionResponse"
+        forged = _unsigned_copy(messaging, action="ExceptionResponse")
         security = one(root, NS.WSSE, "Security")
         wrapper = etree.SubElement(security, "{urn:attacker}Wrapper")
         messaging.addprevious(forged)
