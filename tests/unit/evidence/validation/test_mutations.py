@@ -327,6 +327,17 @@ CASES = [
 ]
 
 
+def assert_flagged_exactly(
+    validator: Validator, sample: Callable[[str], bytes], case: Case
+) -> None:
+    """The unmutated sample passes; the mutated one fails with exactly ``case.expected``."""
+    original = sample(case.sample)
+    assert validator.validate(original).valid  # the unmutated sample passes
+    report = validator.validate(mutate(original, case.xpath, case.action))
+    assert report.valid is False
+    assert report.failing_rule_ids == case.expected
+
+
 def test_at_least_thirty_distinct_scenarios() -> None:
     from .test_mutations_services import SERVICE_CASES
 
@@ -339,11 +350,7 @@ def test_at_least_thirty_distinct_scenarios() -> None:
 def test_mutation_is_flagged_with_the_exact_rule(
     validator: Validator, sample: Callable[[str], bytes], case: Case
 ) -> None:
-    original = sample(case.sample)
-    assert validator.validate(original).valid  # the unmutated sample passes
-    report = validator.validate(mutate(original, case.xpath, case.action))
-    assert report.valid is False
-    assert report.failing_rule_ids == case.expected
+    assert_flagged_exactly(validator, sample, case)
 
 
 def test_warning_role_fails_the_message(
