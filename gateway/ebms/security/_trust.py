@@ -189,12 +189,41 @@ class AnchoredChain:
         purpose: KeyPurpose,
     ) -> None:
         """Build the path leaf -> anchor and check every link (validity at ``now``)."""
-        path = _build_path(certificate, tuple(intermediates), self.anchors, self.max_depth)
+        path = _path_for(certificate, tuple(intermediates), self.anchors, self.max_depth)
         if isinstance(path, str):
             _refuse(path, certificate)
             return
         for cert in path:
             _valid_at(cert, now)
+
+
+_Path = tuple[x509.Certificate, ...] | str
+_SAME_OBJECTS: dict[tuple[int, ...], tuple[tuple[object, ...], _Path]] = {}
+
+
+def _path_for(
+    leaf: x509.Certificate,
+    intermediates: tuple[x509.Certificate, ...],
+    anchors: tuple[x509.Certificate, ...],
+    max_depth: int,
+) -> tuple[x509.Certificate, ...] | str:
+    """:func:`_build_path`, first memoised by object identity.
+
+    Hashing or comparing an ``x509.Certificate`` re-encodes its DER (~10 us each), which
+    made the memoised look-up cost more than the signature check; peers' tokens are
+    decoded once (``_tokens._decode_bst``) and arrive as the same objects every time.
+    The entry keeps the objects alive, so their ids cannot be reused while it exists.
+    """
+    objects = (leaf, *intermediates, *anchors)
+    key = (max_depth, len(intermediates), *map(id, objects))
+    hit = _SAME_OBJECTS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        return hit[1]
+    path = _build_path(leaf, intermediates, anchors, max_depth)
+    if len(_SAME_OBJECTS) >= 256:
+        _SAME_OBJECTS.clear()
+    _SAME_OBJECTS[key] = (objects, path)
+    return path
 
 
 @functools.lru_cache(maxsize=256)

@@ -214,7 +214,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
         recipient = resolve_key_info(ref_info, ids, ours).certificate
     except EbmsError as exc:
         raise _decrypt_failure(f"the message is not encrypted for us: {exc.message}") from exc
-    keys = [key for cert, key in identity.pairs() if cert == recipient]
+    keys = [key for cert, key in identity.pairs() if cert is recipient or cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
     cd = first_child(ek, NS.XENC, "CipherData")
