@@ -36,6 +36,7 @@ __all__ = [
     "Release",
     "SecondRequest",
     "approve",
+    "check_may_view",
     "decide_release",
     "expire",
     "mark_released",
@@ -162,6 +163,16 @@ def _check_identity(session: PreviewSession, who: Identity) -> None:
     if not any(name.casefold() == full and (born is None or born == who.birth_date)
                for name, born in session.representatives):
         raise ApprovalRefused("you are not a registered representative of this company")
+
+
+def check_may_view(session: PreviewSession, who: Identity) -> None:
+    """Raise :class:`ApprovalRefused` unless ``who`` may see (and decide on) the evidence.
+
+    Rule: the evidence is personal data of the company's officers; only a person entitled
+    to approve it (registered representative, named one if the request names one, eID of
+    level Substantial or High) is shown it. Anyone else sees the login page again.
+    """
+    _check_identity(session, who)
 
 
 def _decide(session: PreviewSession, who: Identity, now: datetime) -> PreviewSession:

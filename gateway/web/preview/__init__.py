@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.errors import GatewayError
 from gateway.evidence.extract import read_extract
-from gateway.evidence.preview import ApprovalRefused, Identity, PreviewState
+from gateway.evidence.preview import ApprovalRefused, Identity, PreviewState, check_may_view
 from gateway.provider.application import ProviderApplication
 from gateway.provider.eid import form_token, verify_assertion
 from gateway.provider.sessions import Stored
@@ -110,9 +110,17 @@ def preview_router(*, clock: Callable[[], datetime] = _utc_now) -> APIRouter:
                          message=_state_message(s.state, t), return_url=_return_url(stored))
         requester = next((n.value for n in stored.first.requester.names), "")
         who = who_is(request, app, sid, now)
+        callback = f"{cfg.preview_base_url}/preview/{sid}/eid?lang={lang}"
+        login = f"{cfg.eid_url}/login?state={quote(sid)}&return={quote(callback, safe='')}"
+        if who is not None:
+            try:
+                check_may_view(s, who)
+            except ApprovalRefused:
+                # Only an entitled representative is shown the evidence (personal data of
+                # the officers); anyone else gets the login page again, in the page language.
+                who, status = None, 403
+                problem = f"{t['not_allowed']}: {t['not_entitled']}"
         if who is None:
-            callback = f"{cfg.preview_base_url}/preview/{sid}/eid?lang={lang}"
-            login = f"{cfg.eid_url}/login?state={quote(sid)}&return={quote(callback, safe='')}"
             return _page("login.html", lang, status, heading=t["title"], requester=requester,
                          deadline=s.expires.isoformat(timespec="seconds"), login_url=login,
                          problem=problem)

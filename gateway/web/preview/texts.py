@@ -25,6 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "Diese Vorschau ist unbekannt.", "released": "Der Nachweis wurde bereits "
                                                              "übermittelt.",
         "not_allowed": "Sie dürfen diesen Nachweis nicht freigeben",
+        "not_entitled": "Die angemeldete Person ist keine eingetragene vertretungsberechtigte "
+                        "Person dieses Unternehmens, oder das Vertrauensniveau der eID reicht "
+                        "nicht aus. Bitte melden Sie sich als vertretungsberechtigte Person an.",
         "error_title": "Fehler", "lang_other": "English", "deadline": "Entscheiden Sie bis",
         "company_name": "Firma", "euid": "EUID", "court": "Registergericht",
         "register": "Registerblatt", "registered_on": "Ersteintragung",
@@ -51,6 +54,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "back": "Back to the portal", "expired": "This preview has expired.",
         "unknown": "This preview is unknown.", "released": "The evidence was already sent.",
         "not_allowed": "You may not approve this evidence",
+        "not_entitled": "The person logged in is not a registered representative of this "
+                        "company, or the eID's level of assurance is too low. Please log in "
+                        "as a person authorised to represent the company.",
         "error_title": "Error", "lang_other": "Deutsch", "deadline": "Decide before",
         "company_name": "Company name", "euid": "EUID", "court": "Register court",
         "register": "Register entry", "registered_on": "First registration",

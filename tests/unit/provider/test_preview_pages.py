@@ -18,7 +18,7 @@ from gateway.evidence.preview import Identity, PreviewState
 from gateway.evidence.validation import Validator
 from gateway.provider.answers import Answer
 from gateway.provider.application import ProviderApplication
-from gateway.provider.eid import EidRejected, issue_assertion, verify_assertion
+from gateway.provider.eid import EidRejected, form_token, issue_assertion, verify_assertion
 from gateway.provider.pdf import EvidenceSigner
 from gateway.provider.service import ProviderService
 from gateway.settings import Settings
@@ -159,10 +159,24 @@ def _approve(space: Space, who: Identity, returnurl: str = "") -> httpx.Response
                       data={"decision": "approve", "csrf": csrf.group(1)})
 
 
+def test_another_identity_is_shown_no_evidence(space: Space) -> None:
+    """Eve is logged in but not the representative: 403, the login page again, and none of
+    the evidence (the officers' personal data) is on the page."""
+    page = space.call("GET", "/preview/s1", cookie=space.token(EVE))
+    assert page.status_code == 403
+    assert "keine eingetragene vertretungsberechtigte" in page.text
+    assert "Beispiel Hafen" not in page.text and CSRF.search(page.text) is None
+    assert "state=s1" in page.text  # the login link, to log in as someone else
+    assert space.service.sessions.get("s1").session.state is PreviewState.PENDING  # type: ignore[union-attr]
+
+
 def test_approval_by_another_identity_is_refused(space: Space) -> None:
-    """Eve is logged in but not the representative: 403, nothing approved."""
-    page = _approve(space, EVE)
+    """Even holding a valid form token of her own, Eve cannot approve: 403, nothing approved."""
+    token = form_token(space.service.cfg.eid_secret, "s1", EVE.person_id)
+    page = space.call("POST", "/preview/s1/decision", cookie=space.token(EVE),
+                      data={"decision": "approve", "csrf": token})
     assert page.status_code == 403 and "nicht" in page.text
+    assert "Beispiel Hafen" not in page.text
     assert space.service.sessions.get("s1").session.state is PreviewState.PENDING  # type: ignore[union-attr]
 
 
