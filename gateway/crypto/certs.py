@@ -22,6 +22,7 @@ __all__ = [
     "certificate_from_der",
     "decode_pkipath",
     "load_certificate",
+    "load_pem_or_der_certificate",
     "load_pkcs12",
     "matches_issuer_serial",
     "subject_key_identifier",
@@ -45,13 +46,19 @@ def certificate_from_der(data: bytes) -> x509.Certificate:
         raise CryptoFailure(f"not a DER X.509 certificate: {exc}") from exc
 
 
+def load_pem_or_der_certificate(data: bytes) -> x509.Certificate:
+    """One certificate, PEM (its first block) or DER; like the ``cryptography`` loaders it
+    raises ``ValueError`` when the bytes do not parse (callers wrap it in their own error)."""
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificate(data)
+    return x509.load_der_x509_certificate(data)
+
+
 def load_certificate(path: Path) -> x509.Certificate:
     """A certificate file, PEM or DER."""
     data = path.read_bytes()
     try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
+        return load_pem_or_der_certificate(data)
     except ValueError as exc:
         raise CryptoFailure(f"{path} is not an X.509 certificate: {exc}") from exc
 

@@ -38,6 +38,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
 
+from gateway.crypto.certs import load_pem_or_der_certificate
 from gateway.ebms import LocalIdentity, PeerKeys, PMode
 from gateway.ebms.pmode_files import load_pmode_file, resolve_peer_keys
 from gateway.ebms.security import (
@@ -114,8 +115,7 @@ def _read(path: Path, what: str) -> bytes:
 def _cert(path: Path) -> x509.Certificate:
     data = _read(path, "certificate")
     try:
-        return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else (
-            x509.load_der_x509_certificate(data))
+        return load_pem_or_der_certificate(data)
     except ValueError as exc:
         raise ConfigurationError(f"{path} is not an X.509 certificate: {exc}") from exc
 

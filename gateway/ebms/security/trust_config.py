@@ -26,6 +26,7 @@ from typing import Any
 
 from cryptography import x509
 
+from gateway.crypto.certs import load_pem_or_der_certificate
 from gateway.ebms.security._profiles import SecurityProfile
 from gateway.ebms.security._trust import ExpectedPeer, RevocationCheck, TrustPolicy, standard_trust
 from gateway.errors import ConfigurationError
@@ -84,9 +85,7 @@ def _certificate(read: Callable[[str], bytes], name: str) -> x509.Certificate:
     except OSError as exc:
         raise ConfigurationError(f"cannot read certificate {name!r}: {exc}") from exc
     try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
+        return load_pem_or_der_certificate(data)
     except ValueError as exc:
         raise ConfigurationError(f"{name!r} is not an X.509 certificate: {exc}") from exc
 
