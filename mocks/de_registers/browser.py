@@ -11,8 +11,10 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 LOGIN = re.compile(r'id="eid-login" href="([^"]+)"')
 
 
-def login(browser: httpx.Client, location: str, persona: str, *, lang: str = "de") -> str:
-    """Open the PreviewLocation, log in at the mock eID as ``persona``; the view page HTML."""
+def login(browser: httpx.Client, location: str, persona: str, *, lang: str = "de",
+          expect_status: int = 200) -> str:
+    """Open the PreviewLocation, log in at the mock eID as ``persona``; the page HTML after
+    the login (the evidence view for a representative; 403 and the login page for others)."""
     sep = "&" if "?" in location else "?"
     page = browser.get(f"{location}{sep}lang={lang}")
     assert page.status_code == 200, page.text
@@ -29,7 +31,7 @@ def login(browser: httpx.Client, location: str, persona: str, *, lang: str = "de
     landed = browser.get(back.headers["location"])
     assert landed.status_code == 303, landed.text
     view = browser.get(str(landed.url.join(landed.headers["location"])))
-    assert view.status_code == 200, view.text
+    assert view.status_code == expect_status, view.text
     return view.text
 
 

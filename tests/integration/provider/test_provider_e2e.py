@@ -159,9 +159,11 @@ def test_v2_refused_preview_sends_no_evidence(world: World, validator: Validator
                                 return_location="https://nl-portal.oots.test/r/1"),
                          _header(V2, conversation, exchange))
     with world.browser() as browser:
-        view = login(browser, location, EVE)
-        denied = decide(browser, location, view, "approve")
-        assert denied.status_code == 403 and "nicht" in denied.text
+        page = login(browser, location, EVE, expect_status=403)
+        assert "keine eingetragene vertretungsberechtigte" in page
+        assert "Beispiel Hafen" not in page  # no evidence shown to a stranger
+        forged = browser.post(f"{location}/decision", data={"decision": "approve"})
+        assert forged.status_code == 403 and "Beispiel Hafen" not in forged.text
     assert world.nl_answer(mid2, timeout=1) is None
     with world.browser() as browser:
         view = login(browser, location, JANA)
