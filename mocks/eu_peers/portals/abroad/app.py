@@ -15,8 +15,8 @@ Then the portal shows its own registration form prefilled (:mod:`.form`).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import base64
+import dataclasses
 import secrets
 import time
 import uuid
