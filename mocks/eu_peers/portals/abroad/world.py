@@ -67,12 +67,17 @@ class AbroadWorld(World):
             self.procs[name] = proc
             proc.start()
 
-    def client(self) -> httpx.Client:
-        """A client reaching the DE preview origin and both portal origins on loopback."""
+    def hosts(self) -> dict[str, str]:
+        """Public host name -> loopback base URL (DE preview space, both portals)."""
         hosts = {httpx.URL(PUBLIC).host: self.procs["de"].url}
         hosts |= {httpx.URL(u).host: self.procs[f"{cc.lower()}-portal"].url
                   for cc, u in PORTAL_PUBLIC.items()}
-        return httpx.Client(transport=Rewrite(hosts), timeout=60, follow_redirects=False)
+        return hosts
+
+    def client(self) -> httpx.Client:
+        """A client reaching the DE preview origin and both portal origins on loopback."""
+        return httpx.Client(transport=Rewrite(self.hosts()), timeout=60,
+                            follow_redirects=False)
 
 
 class Rewrite(httpx.BaseTransport):
