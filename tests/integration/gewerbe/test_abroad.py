@@ -12,9 +12,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from gateway.evidence.extract import ExtractView
 from gateway.settings import Settings
 from mocks.de_registers.browser import decide, login
 from mocks.de_registers.world import PUBLIC
+from mocks.eu_peers.portals.abroad.form import prefill
 from mocks.eu_peers.portals.abroad.world import PORTAL_PUBLIC, AbroadWorld
 from mocks.pki import TestPki, ensure_pki
 
@@ -108,3 +110,28 @@ def test_unknown_number_shows_message(world: AbroadWorld) -> None:
     with world.client() as client:
         page = client.post(f"{PORTAL_PUBLIC['AT']}/start", data=JANA | {"number": "999999"})
     assert page.status_code == 422 and 'id="error"' in page.text, page.text
+
+
+def _view(legal_form: str) -> ExtractView:
+    return ExtractView("urn:uuid:0", "DEK1101R.HRB1", "Muster SE", "2026-12-01",
+                       (("legal_form", legal_form), ("court", "Amtsgericht Hamburg"),
+                        ("register", "HRB 1")), (("Max Muster", "Vorstand", "1970-01-01"),))
+
+
+@pytest.mark.parametrize("german, country, expected", [
+    ("GmbH", "NL", "BV"), ("UG (haftungsbeschränkt)", "NL", "BV"), ("GmbH", "AT", "GmbH"),
+    ("AG", "NL", "NV"), ("e.K.", "AT", "e.U."),
+])
+def test_prefill_maps_comparable_legal_form(german: str, country: str, expected: str) -> None:
+    """The comparable form comes from gateway/gewerbe/data/legal_forms.csv, with its source."""
+    legal = {f.key: f for f in prefill(_view(german), country, evidence="test")}["legal_form"]
+    assert (legal.value, legal.unmapped) == (expected, False)
+    assert "legal_forms.csv" in legal.source and repr(german) in legal.source
+
+
+def test_prefill_shows_unmapped_legal_form_as_such() -> None:
+    """A form without an entry (SE) is left empty and marked NOT MAPPED, never guessed."""
+    fields = {f.key: f for f in prefill(_view("SE"), "NL", evidence="test")}
+    legal = fields["legal_form"]
+    assert legal.value == "" and legal.unmapped and "NOT MAPPED" in legal.source
+    assert fields["company_name"].value == "Muster SE"  # the rest is still prefilled
