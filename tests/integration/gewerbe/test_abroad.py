@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from gateway.evidence.edm import EdmVersion, EvidenceRequest, parse_message
 from gateway.evidence.extract import ExtractView
 from gateway.settings import Settings
 from mocks.de_registers.browser import decide, login
@@ -90,6 +91,27 @@ def test_approved_preview_prefills_foreign_form(world: AbroadWorld, country: str
     assert _field(page.text, "address")[0]
     assert _field(page.text, "representatives")[0]
     assert 'id="message"' not in page.text
+    _check_sent(world, country)
+
+
+def _check_sent(world: AbroadWorld, country: str) -> None:
+    """What the portal's access point pushed to DE: valid EDM of the country's version
+    (NL v1.0, AT v2.0); the v2.0 second request repeats the ExchangeId of the first."""
+    ap = world.procs[country.lower()].url
+    sent = [e for e in httpx.get(f"{ap}/control/journal", timeout=10).json()
+            if e["direction"] == "out" and e["action"] == "ExecuteQueryRequest"]
+    assert len(sent) >= 2, sent
+    last = sent[-2:]
+    requests = [parse_message(httpx.get(f"{ap}/control/payload/{e['payloads'][0]['file']}",
+                                        timeout=10).content) for e in last]
+    want = EdmVersion.V1_0 if country == "NL" else EdmVersion.V2_0
+    assert all(isinstance(r, EvidenceRequest) and r.version is want for r in requests)
+    second = requests[1]
+    assert isinstance(second, EvidenceRequest) and second.preview_location
+    if want is EdmVersion.V2_0:
+        assert second.return_location and second.return_location.startswith(
+            f"{PORTAL_PUBLIC['AT']}/return/")
+        assert last[0]["properties"]["ExchangeId"] == last[1]["properties"]["ExchangeId"]
 
 
 def test_refused_preview_prefills_nothing(world: AbroadWorld) -> None:
@@ -135,3 +157,22 @@ def test_prefill_shows_unmapped_legal_form_as_such() -> None:
     legal = fields["legal_form"]
     assert legal.value == "" and legal.unmapped and "NOT MAPPED" in legal.source
     assert fields["company_name"].value == "Muster SE"  # the rest is still prefilled
+
+
+def test_node_unreachable_shows_message_and_keeps_input() -> None:
+    """The portal's access point (so the German node) cannot be reached: a clear message on
+    the start page, nothing prefilled, the person can try again."""
+    from fastapi.testclient import TestClient
+
+    from mocks.de_registers.world import free_port
+    from mocks.eu_peers.portals.abroad.app import PORTALS, create_app
+
+    app = create_app(PORTALS["NL"], ap_url=f"http://127.0.0.1:{free_port()}",
+                     public=PORTAL_PUBLIC["NL"], timeout=1)
+    with TestClient(app) as client:
+        page = client.post("/start", data=JANA, follow_redirects=False)
+        incomplete = client.post("/start", data=JANA | {"number": ""}, follow_redirects=False)
+    assert page.status_code == 502 and "cannot be reached" in page.text
+    assert 'id="error"' in page.text and 'name="number" value="116737"' in page.text
+    assert re.search(r'<option value="K1101R"\s+selected>', page.text)
+    assert incomplete.status_code == 400 and "Please fill in every field" in incomplete.text

@@ -141,6 +141,7 @@ def create_app(portal: Portal, *, ap_url: str, public: str, timeout: float = 30.
     courts = sorted({(c.court, c.court_name) for c in COMPANIES}, key=lambda c: c[1])
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("values", {})
         html = env.get_template(name).render(portal=portal, courts=courts, **ctx)
         return HTMLResponse(html, status_code=status)
 
@@ -161,14 +162,16 @@ def create_app(portal: Portal, *, ap_url: str, public: str, timeout: float = 30.
                 given: str = "", family: str = "", born: str = "", person_id: str = "",
                 **_: str) -> Response:
         number = number.strip().replace(" ", "")
+        typed = {"court": court, "register_type": register_type, "number": number,
+                 "given": given, "family": family, "born": born, "person_id": person_id}
         if not court or register_type not in ("HRA", "HRB") or not number or not (
                 given and family and born and person_id):
-            return page("start.html", 400, error="Please fill in every field.")
+            return page("start.html", 400, values=typed, error="Please fill in every field.")
         try:
             rep = representative(given.strip(), family.strip(), date.fromisoformat(born),
                                  person_id.strip())
         except ValueError:
-            return page("start.html", 400, error="Date of birth: use YYYY-MM-DD.")
+            return page("start.html", 400, values=typed, error="Date of birth: use YYYY-MM-DD.")
         now = datetime.now(UTC)
         request = company_request(portal.version, euid=f"DE{court}.{register_type}{number}",
                                   now=now, rep=rep)
@@ -178,16 +181,18 @@ def create_app(portal: Portal, *, ap_url: str, public: str, timeout: float = 30.
         try:
             got = state.answer(state.send(request, case))
         except (httpx.HTTPError, RuntimeError, GatewayError) as exc:
-            return page("start.html", 502, error=f"The German node cannot be reached: {exc}")
+            return page("start.html", 502, values=typed,
+                        error=f"The German node cannot be reached: {exc}")
         if got is None:
-            return page("start.html", 504, error="No answer from Germany; please try again.")
+            return page("start.html", 504, values=typed,
+                        error="No answer from Germany; please try again.")
         message = got[0]
         if not (isinstance(message, EvidenceErrorResponse)
                 and message.exception.code is EdmErrorCode.MISSING_AUTHORIZATION
                 and message.exception.preview_location):
             text = (message.exception.message if isinstance(message, EvidenceErrorResponse)
                     else "unexpected answer")
-            return page("start.html", 422, error=f"Germany answered: {text}")
+            return page("start.html", 422, values=typed, error=f"Germany answered: {text}")
         case.location = message.exception.preview_location
         back = f"{public}/return/{token}"
         state.cases[token] = case
@@ -201,7 +206,8 @@ def create_app(portal: Portal, *, ap_url: str, public: str, timeout: float = 30.
         early = state.answer(case.waiting_for, timeout=HOLD_CHECK_SECONDS)
         if early is not None:
             del state.cases[token]
-            return page("start.html", 422, error="Germany did not accept the request.")
+            return page("start.html", 422, values=typed,
+                        error="Germany did not accept the request.")
         return RedirectResponse(case.location, 303)
 
     @app.get("/return/{token}", response_class=HTMLResponse)

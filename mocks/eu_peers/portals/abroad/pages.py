@@ -15,15 +15,23 @@ Handelsregister through the Once-Only Technical System. You will see it first in
 <form method="post" action="/start">
 <label for="court">Register court</label>
 <select id="court" name="court">{% for code, name in courts %}
-<option value="{{ code }}">{{ name }} ({{ code }})</option>{% endfor %}</select>
+<option value="{{ code }}"
+{% if values.court == code %} selected{% endif %}>{{ name }} ({{ code }})</option>
+{% endfor %}</select>
 <label for="register_type">Register</label>
-<select id="register_type" name="register_type"><option>HRB</option><option>HRA</option></select>
-<label for="number">Register number</label><input id="number" name="number" required>
+<select id="register_type" name="register_type">{% for t in ("HRB", "HRA") %}
+<option{% if values.register_type == t %} selected{% endif %}>{{ t }}</option>{% endfor %}</select>
+<label for="number">Register number</label>
+<input id="number" name="number" value="{{ values.number }}" required>
 <fieldset><legend>Representative</legend>
-<label for="given">Given name</label><input id="given" name="given" required>
-<label for="family">Family name</label><input id="family" name="family" required>
-<label for="born">Date of birth (YYYY-MM-DD)</label><input id="born" name="born" required>
-<label for="person_id">eIDAS identifier</label><input id="person_id" name="person_id" required>
+<label for="given">Given name</label>
+<input id="given" name="given" value="{{ values.given }}" required>
+<label for="family">Family name</label>
+<input id="family" name="family" value="{{ values.family }}" required>
+<label for="born">Date of birth (YYYY-MM-DD)</label>
+<input id="born" name="born" value="{{ values.born }}" required>
+<label for="person_id">eIDAS identifier</label>
+<input id="person_id" name="person_id" value="{{ values.person_id }}" required>
 </fieldset>
 <button type="submit" id="fetch">Fetch from Germany</button></form>{% endblock %}""",
     "form.html": """{% extends "base.html" %}{% block body %}
