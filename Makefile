@@ -30,7 +30,9 @@ pki: $(STAMP)
 # 4. the DE provider flow: NL asks for a Handelsregister extract, preview and approval at
 #    the DE node's preview space, PAdES-signed evidence back (mocks/de_registers/demo.py).
 # 5. the Gewerbe assistant into DE: NL BV and AT GmbH register in Cottbus with their
-#    register data fetched once-only (mocks/eu_peers/portals/demo.py; --keep to repeat by hand).
+#    register data fetched once-only (mocks/eu_peers/portals/demo.py; --keep to repeat by hand);
+# 6. out of DE: a German GmbH registers at the NL and AT portals; its Handelsregister data
+#    comes from our node over AS4 after preview (mocks/eu_peers/portals/abroad_demo.py).
 demo: schemas
 	$(BIN)/oots-gateway demo
 	$(BIN)/python -m mocks.demo
@@ -38,6 +40,7 @@ demo: schemas
 	$(BIN)/python -m mocks.de_registers.demo --version v1.0
 	$(BIN)/python -m mocks.de_registers.demo --version v2.0
 	$(BIN)/python -m mocks.eu_peers.portals.demo
+	$(BIN)/python -m mocks.eu_peers.portals.abroad_demo
 
 test: schemas
 	$(BIN)/pytest

@@ -48,7 +48,7 @@ class AbroadWorld(World):
         specs = {
             "register": [py, "-m", "mocks.de_registers", "--port", str(ports["register"]),
                          "--slow-seconds", "5"],
-            "eid": [py, "-m", "mocks.eid", "--port", str(ports["eid"]), "--secret", self.secret,
+            "eid": [py, "-m", "mocks.eid", "--port", str(ports["eid"]), f"--secret={self.secret}",
                     "--allow-return", PUBLIC],
             "de": [py, "-m", "gateway.cli", "--config", str(config), "serve", "--port",
                    str(ports["de"]), "--log-level", "warning"],
