@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for label, value, source in register(world, country):
                 print(f"  [{country}] {label:20} {value!r:40} <- {source}")
         print("== both foreign forms prefilled from our evidence")
+        if not args.keep:
+            print("repeat by hand: python -m mocks.eu_peers.portals.abroad_demo --keep "
+                  "(prints the NL/AT portal addresses and the Chromium flags to open them)")
         if args.keep:
             front = HostFront(world.hosts(), root / "front")
             front.start()

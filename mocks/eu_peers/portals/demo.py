@@ -138,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  mock login      name and birth date of the representative "
               "(mocks/eu_peers/providers/companies.py, e.g. Anna de Vries 1978-05-12)")
         print(f"  Gewerbeamt      {world.amt}/gewerbeamt/12052000/inbox")
-        print("out of Germany (NL/AT portal pages for a German company): not built yet")
+        print("out of Germany (a German company at the NL/AT portals): "
+              "python -m mocks.eu_peers.portals.abroad_demo [--keep]")
         if args.keep:
             print("processes keep running; Ctrl-C stops them")
             try:
