@@ -9,10 +9,9 @@ Tables (prefix ``audit_``):
 - ``audit_checkpoint(size, note, created)``: the signed checkpoint per size;
 - ``audit_head(id, size)``: one row, the current tree size.
 
-One batch is one transaction: entries, new stored hashes, the new signed
-checkpoint and the head move together or not at all. The head is advanced
-with a compare-and-set (``UPDATE ... WHERE size = <old>``) so a second writer
-that raced us fails instead of interleaving: the log has a single writer.
+One batch is one transaction: entries, new stored hashes, the new signed checkpoint and the
+head move together or not at all. The head is advanced with a compare-and-set (``UPDATE ...
+WHERE size = <old>``), so a racing second writer fails instead of interleaving.
 """
 
 from __future__ import annotations
