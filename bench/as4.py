@@ -176,7 +176,7 @@ def _raw(profile: SecurityProfile, sign_key: Any, enc_key: Any,
 
     def raw_receive() -> object:
         receive_keys()
-        plain = aes.decrypt(sealed[:12], sealed[12:], None)
+        plain = aes.decrypt(sealed[:12], memoryview(sealed)[12:], None)
         digest()
         verify()
         return plain

@@ -137,7 +137,8 @@ def aes_gcm_decrypt(key: bytes, data: bytes) -> bytes:
     if len(key) not in (16, 24, 32):
         raise CryptoFailure(f"AES-GCM key of {len(key)} bytes")
     try:
-        return AESGCM(key).decrypt(data[:GCM_IV_BYTES], data[GCM_IV_BYTES:], None)
+        # a memoryview, not a slice: no copy of a large attachment before decrypting it
+        return AESGCM(key).decrypt(data[:GCM_IV_BYTES], memoryview(data)[GCM_IV_BYTES:], None)
     except InvalidTag as exc:
         raise CryptoFailure("AES-GCM authentication tag does not match") from exc
 

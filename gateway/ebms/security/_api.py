@@ -54,8 +54,9 @@ from gateway.ebms.security._dsig import (
     check_signature,
     precheck,
 )
+from gateway.ebms.security._header import security_element, serialize_with_header
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail, policy_for
-from gateway.ebms.security._tokens import add_bst, bst_reference, resolve_key_info
+from gateway.ebms.security._tokens import bst_element, bst_reference, resolve_key_info
 from gateway.ebms.security._trust import (
     DecryptionIdentity,
     KeyPurpose,
@@ -119,13 +120,9 @@ def _ensure_id(element: etree._Element, kind: str) -> str:
     return value
 
 
-def _new_security(parts: SoapParts) -> etree._Element:
+def _no_security_yet(parts: SoapParts) -> None:
     if parts.security is not None:
         raise fail(EbmsErrorCode.OTHER, "the envelope already carries a wsse:Security header")
-    sec = etree.Element(qname(NS.WSSE, "Security"), nsmap={"wsse": NS.WSSE, "wsu": NS.WSU})
-    sec.set(qname(parts.soap_ns, "mustUnderstand"), "true")
-    parts.header.insert(0, sec)
-    return sec
 
 
 def _check_signing(signing: SigningIdentity, profile: SecurityProfile, now: datetime) -> None:
@@ -135,25 +132,25 @@ def _check_signing(signing: SigningIdentity, profile: SecurityProfile, now: date
                    detail=f"profile {profile.value}, now {now.isoformat()}")
 
 
-def _sign(parts: SoapParts, security: etree._Element, attachments: Sequence[MimePart],
-          signing: SigningIdentity, policy: AlgorithmPolicy) -> None:
-    token = add_bst(security, signing.certificate, signing.chain)
-    holder = etree.Element("holder")
-    key_info = bst_reference(holder, *token)
-    targets = [
-        (_ensure_id(parts.messaging, "ebm"), parts.messaging),
-        (_ensure_id(parts.body, "body"), parts.body),
-    ]
+def signature_block(targets: Sequence[tuple[str, etree._Element]],
+                    attachments: Sequence[MimePart], signing: SigningIdentity,
+                    policy: AlgorithmPolicy) -> str:
+    """BinarySecurityToken + ``ds:Signature`` over ``targets`` and ``attachments``, as
+    header text (:mod:`._header`)."""
+    token_id, value_type, token = bst_element(signing.certificate, signing.chain)
     content = [(p.content_id, AttachmentContent(p.content_type, p.data)) for p in attachments]
     try:
-        build_signature(security, targets, content, key=signing.private_key, policy=policy,
-                        key_info=key_info)
+        signature = build_signature(targets, content, key=signing.private_key, policy=policy,
+                                    key_info=bst_reference(token_id, value_type))
     except UnsupportedAlgorithm as exc:
         raise fail(EbmsErrorCode.OTHER, f"cannot sign: {exc.message}") from exc
+    return token + signature
 
 
-def _serialize(root: etree._Element) -> bytes:
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+def _as4_targets(parts: SoapParts) -> list[tuple[str, etree._Element]]:
+    """AS4 §5.1.4: the signed elements are eb:Messaging and the SOAP Body."""
+    return [(_ensure_id(parts.messaging, "ebm"), parts.messaging),
+            (_ensure_id(parts.body, "body"), parts.body)]
 
 
 def secure_message(
@@ -173,22 +170,22 @@ def secure_message(
     _check_signing(signing, profile, now)
     root = _parse(envelope, DEFAULT_LIMITS)
     parts = soap_parts(root, require_security=False)
-    security = _new_security(parts)
-    policy = policy_for(profile)
-    _sign(parts, security, attachments, signing, policy)
+    _no_security_yet(parts)
+    signed = signature_block(_as4_targets(parts), attachments, signing, policy_for(profile))
     if recipient is None or not attachments:
-        return _serialize(root), tuple(attachments)
+        return (serialize_with_header(root, parts.header, security_element(parts.soap_ns, signed)),
+                tuple(attachments))
     try:
-        ciphertexts = encrypt_attachments(
-            security, [(p.content_id, p.content_type, p.data) for p in attachments],
-            recipient, profile)
+        encrypted, ciphertexts = encrypt_attachments(
+            [(p.content_id, p.content_type, p.data) for p in attachments], recipient, profile)
     except TypeError as exc:
         raise fail(EbmsErrorCode.OTHER, str(exc)) from exc
     wire = tuple(
         dataclasses.replace(p, data=c, content_type="application/octet-stream")
         for p, c in zip(attachments, ciphertexts, strict=True)
     )
-    return _serialize(root), wire
+    block = security_element(parts.soap_ns, encrypted + signed)
+    return serialize_with_header(root, parts.header, block), wire
 
 
 def sign_signal(envelope: bytes, *, signing: SigningIdentity, profile: SecurityProfile,
@@ -197,9 +194,9 @@ def sign_signal(envelope: bytes, *, signing: SigningIdentity, profile: SecurityP
     _check_signing(signing, profile, now)
     root = _parse(envelope, DEFAULT_LIMITS)
     parts = soap_parts(root, require_security=False)
-    security = _new_security(parts)
-    _sign(parts, security, (), signing, policy_for(profile))
-    return _serialize(root)
+    _no_security_yet(parts)
+    signed = signature_block(_as4_targets(parts), (), signing, policy_for(profile))
+    return serialize_with_header(root, parts.header, security_element(parts.soap_ns, signed))
 
 
 def _verify(
@@ -219,7 +216,7 @@ def _verify(
                    f"expected one ds:Signature in wsse:Security, found {len(signatures)}")
     signature = signatures[0]
     signed_info = precheck(signature, policy)
-    uris = [shape[0] for shape in signed_info.shapes]
+    uris = [shape.uri for shape in signed_info.references]
     if len(uris) != len(set(uris)) or len(uris) > 2 + len(content):
         # before any digest: repeated or surplus references could make us hash a large
         # attachment many times (denial of service); the set must be exactly AS4's.

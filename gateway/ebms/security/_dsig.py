@@ -15,6 +15,7 @@ URIs, the empty URI) is refused with EBMS:0103 before any digest is computed.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,16 @@ from lxml import etree
 
 from gateway.crypto import CryptoFailure, UnsupportedAlgorithm, decrepit, primitives
 from gateway.crypto.c14n import exc_c14n
-from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
+from gateway.ebms.security._dom import (
+    b64decode,
+    b64encode,
+    children,
+    children_by_tag,
+    first_child,
+    new_id,
+    qname,
+)
+from gateway.ebms.security._header import algorithm_element, element
 from gateway.ebms.security._profiles import AlgorithmPolicy, fail
 from gateway.errors import EbmsErrorCode, XmlRejected
 from gateway.namespaces import NS, Algorithm
@@ -34,6 +44,7 @@ __all__ = [
     "AttachmentContent",
     "CheckedReference",
     "Prechecked",
+    "ReferenceShape",
     "SignedReference",
     "attachment_digest_input",
     "build_signature",
@@ -98,56 +109,79 @@ def attachment_digest_input(content_type: str, data: bytes) -> bytes:
     return exc_c14n(doc)
 
 
-def _transform(parent: etree._Element, algorithm: str) -> None:
-    etree.SubElement(parent, qname(NS.DS, "Transform")).set("Algorithm", algorithm)
+@functools.cache
+def _reference_head(transform: str, digest_uri: str) -> str:
+    """Transforms and DigestMethod of a ``ds:Reference`` (memoised profile constants)."""
+    return (element("ds:Transforms", (), algorithm_element("ds:Transform", transform))
+            + algorithm_element("ds:DigestMethod", digest_uri))
 
 
-def _reference(signed_info: etree._Element, uri: str, transform: str, value: bytes,
-               digest_uri: str) -> None:
-    ref = etree.SubElement(signed_info, qname(NS.DS, "Reference"))
-    ref.set("URI", uri)
-    _transform(etree.SubElement(ref, qname(NS.DS, "Transforms")), transform)
-    etree.SubElement(ref, qname(NS.DS, "DigestMethod")).set("Algorithm", digest_uri)
-    etree.SubElement(ref, qname(NS.DS, "DigestValue")).text = b64encode(value)
+def _reference(uri: str, transform: str, value: bytes, digest_uri: str) -> str:
+    """One ``ds:Reference``, in canonical form."""
+    return element("ds:Reference", (("URI", uri),), _reference_head(transform, digest_uri)
+                   + f"<ds:DigestValue>{b64encode(value)}</ds:DigestValue>")
+
+
+_CANONICAL_SIGNED_INFO = f'<ds:SignedInfo xmlns:ds="{NS.DS}">'
+"""Exc-C14N renders the ``ds`` declaration on the apex of the canonicalized subset."""
 
 
 def build_signature(
-    security: etree._Element,
     targets: Sequence[tuple[str, etree._Element]],
     attachments: Sequence[tuple[str, AttachmentContent]],
     *,
     key: primitives.PrivateSigningKey,
     policy: AlgorithmPolicy,
-    key_info: etree._Element,
-) -> etree._Element:
-    """Append a ``ds:Signature`` over ``targets`` (id, element) and ``attachments``."""
+    key_info: str,
+) -> str:
+    """A ``ds:Signature`` over ``targets`` (id, element) and ``attachments``, as header
+    text (:mod:`._header`); ``key_info`` is the ``ds:KeyInfo`` content.
+
+    The SignedInfo is written in canonical form and those very octets are signed.
+    """
     digest_uri = policy.send_digest
-    sig = etree.SubElement(security, qname(NS.DS, "Signature"), nsmap={"ds": NS.DS})
-    sig.set("Id", new_id("SIG"))
-    si = etree.SubElement(sig, qname(NS.DS, "SignedInfo"))
-    etree.SubElement(si, qname(NS.DS, "CanonicalizationMethod")).set(
-        "Algorithm", Algorithm.EXC_C14N.value
-    )
-    etree.SubElement(si, qname(NS.DS, "SignatureMethod")).set("Algorithm", policy.send_signature)
-    for ident, element in targets:
-        value = primitives.digest(digest_uri, exc_c14n(element))
-        _reference(si, f"#{ident}", Algorithm.EXC_C14N.value, value, digest_uri)
-    for content_id, part in attachments:
-        value = primitives.digest(digest_uri,
-                                  attachment_digest_input(part.content_type, part.data))
-        _reference(si, f"cid:{content_id}", Algorithm.SWA_CONTENT_SIGNATURE.value, value,
+    refs = [
+        _reference(f"#{ident}", Algorithm.EXC_C14N.value,
+                   primitives.digest(digest_uri, exc_c14n(target)), digest_uri)
+        for ident, target in targets
+    ]
+    refs.extend(
+        _reference(f"cid:{content_id}", Algorithm.SWA_CONTENT_SIGNATURE.value,
+                   primitives.digest(digest_uri,
+                                     attachment_digest_input(part.content_type, part.data)),
                    digest_uri)
-    sv = etree.SubElement(sig, qname(NS.DS, "SignatureValue"))
-    sv.text = b64encode(primitives.sign(key, policy.send_signature, exc_c14n(si)))
-    ki = etree.SubElement(sig, qname(NS.DS, "KeyInfo"))
-    ki.set("Id", new_id("KI"))
-    ki.append(key_info)
-    return sig
+        for content_id, part in attachments
+    )
+    inner = "".join((
+        algorithm_element("ds:CanonicalizationMethod", Algorithm.EXC_C14N.value),
+        algorithm_element("ds:SignatureMethod", policy.send_signature),
+        *refs,
+    )) + "</ds:SignedInfo>"
+    canonical = (_CANONICAL_SIGNED_INFO + inner).encode("utf-8")
+    value = primitives.sign(key, policy.send_signature, canonical)
+    return element("ds:Signature", (("Id", new_id("SIG")),), "".join((
+        "<ds:SignedInfo>", inner,
+        f"<ds:SignatureValue>{b64encode(value)}</ds:SignatureValue>",
+        element("ds:KeyInfo", (("Id", new_id("KI")),), key_info),
+    )))
 
 
-def _algorithm(parent: etree._Element, local: str) -> tuple[str | None, etree._Element | None]:
-    el = first_child(parent, NS.DS, local)
-    return (el.get("Algorithm") if el is not None else None), el
+_DS_TRANSFORMS = qname(NS.DS, "Transforms")
+_DS_TRANSFORM = qname(NS.DS, "Transform")
+_DS_DIGEST_METHOD = qname(NS.DS, "DigestMethod")
+_DS_DIGEST_VALUE = qname(NS.DS, "DigestValue")
+_DS_REFERENCE = qname(NS.DS, "Reference")
+_DS_C14N_METHOD = qname(NS.DS, "CanonicalizationMethod")
+_DS_SIGNATURE_METHOD = qname(NS.DS, "SignatureMethod")
+
+
+def _first(kids: Mapping[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    found = kids.get(tag)
+    return found[0] if found else None
+
+
+def _algorithm_of(el: etree._Element | None) -> str | None:
+    return el.get("Algorithm") if el is not None else None
 
 
 def inclusive_prefixes(method: etree._Element | None) -> tuple[str, ...]:
@@ -166,13 +200,30 @@ def _digest(policy: AlgorithmPolicy, uri: str, data: bytes) -> bytes:
     return primitives.digest(uri, data)
 
 
-def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> tuple[str, tuple[str, ...], str]:
+@dataclass(frozen=True, slots=True)
+class ReferenceShape:
+    """One ``ds:Reference`` whose form passed the allow-list (before any crypto)."""
+
+    element: etree._Element
+    uri: str
+    transforms: tuple[str, ...]
+    transform: etree._Element | None
+    """The single Transform of a same-document reference (for its InclusiveNamespaces)."""
+    digest_method: str
+    digest_value: str | None
+    """The DigestValue text as received (decoded when the digest is compared)."""
+
+
+def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
     """URI form, transforms and DigestMethod against the allow-list (before any crypto)."""
     uri = ref.get("URI") or ""
-    transforms_el = first_child(ref, NS.DS, "Transforms")
-    transforms = children(transforms_el, NS.DS, "Transform") if transforms_el is not None else []
+    kids = children_by_tag(ref)
+    transforms_el = _first(kids, _DS_TRANSFORMS)
+    transforms = (list(transforms_el.iterchildren(_DS_TRANSFORM))
+                  if transforms_el is not None else [])
     algos = tuple(t.get("Algorithm") or "" for t in transforms)
-    digest_uri = policy.require("DigestMethod", policy.digest, _algorithm(ref, "DigestMethod")[0])
+    digest_uri = policy.require("DigestMethod", policy.digest,
+                                _algorithm_of(_first(kids, _DS_DIGEST_METHOD)))
     if uri.startswith("#") and len(uri) > 1:
         if len(algos) != 1:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
@@ -183,7 +234,9 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> tuple[str, tuple[str
                        f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
     else:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
-    return uri, algos, digest_uri
+    value_el = _first(kids, _DS_DIGEST_VALUE)
+    return ReferenceShape(ref, uri, algos, transforms[0] if transforms else None, digest_uri,
+                          value_el.text if value_el is not None else None)
 
 
 def check_reference(
@@ -191,24 +244,22 @@ def check_reference(
     ids: Mapping[str, etree._Element],
     attachments: Mapping[str, AttachmentContent],
     policy: AlgorithmPolicy,
-    shape: tuple[str, tuple[str, ...], str] | None = None,
+    shape: ReferenceShape | None = None,
 ) -> CheckedReference:
     """Resolve one reference, apply its transform, compare its digest (EBMS:0101).
 
     ``shape`` is what :func:`precheck` already established for this reference.
     """
-    uri, algos, digest_uri = shape if shape is not None else _shape(ref, policy)
-    value_el = first_child(ref, NS.DS, "DigestValue")
-    expected = b64decode(value_el.text if value_el is not None else None, "DigestValue")
+    shape = shape if shape is not None else _shape(ref, policy)
+    uri = shape.uri
+    expected = b64decode(shape.digest_value, "DigestValue")
     target: etree._Element | None = None
     content_id: str | None = None
     if uri.startswith("#"):
         target = ids.get(uri[1:])
         if target is None:
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"reference {uri} cannot be resolved")
-        transforms = first_child(ref, NS.DS, "Transforms")
-        assert transforms is not None  # _shape checked there is exactly one
-        data = exc_c14n(target, inclusive_prefixes(children(transforms, NS.DS, "Transform")[0]))
+        data = exc_c14n(target, inclusive_prefixes(shape.transform))
     else:
         content_id = uri[4:]
         part = attachments.get(content_id)
@@ -216,10 +267,11 @@ def check_reference(
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                        f"signed attachment {uri} is not in the message")
         data = attachment_digest_input(part.content_type, part.data)
-    actual = _digest(policy, digest_uri, data)
+    actual = _digest(policy, shape.digest_method, data)
     if not hmac.compare_digest(actual, expected):
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"digest of reference {uri} does not match")
-    signed = SignedReference(uri, algos, digest_uri, expected, etree.tostring(ref))
+    signed = SignedReference(uri, shape.transforms, shape.digest_method, expected,
+                             etree.tostring(ref))
     return CheckedReference(signed, target, content_id)
 
 
@@ -228,7 +280,9 @@ class Prechecked:
     """A SignedInfo that passed :func:`precheck`, with each reference's checked shape."""
 
     signed_info: etree._Element
-    shapes: tuple[tuple[str, tuple[str, ...], str], ...]
+    c14n_method: etree._Element | None
+    signature_method: str
+    references: tuple[ReferenceShape, ...]
 
 
 def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
@@ -237,10 +291,13 @@ def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
     if len(infos) != 1:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
     si = infos[0]
-    policy.require("CanonicalizationMethod", policy.c14n,
-                   _algorithm(si, "CanonicalizationMethod")[0])
-    policy.require("SignatureMethod", policy.signature, _algorithm(si, "SignatureMethod")[0])
-    return Prechecked(si, tuple(_shape(ref, policy) for ref in children(si, NS.DS, "Reference")))
+    kids = children_by_tag(si)
+    c14n_el = _first(kids, _DS_C14N_METHOD)
+    policy.require("CanonicalizationMethod", policy.c14n, _algorithm_of(c14n_el))
+    sig_uri = policy.require("SignatureMethod", policy.signature,
+                             _algorithm_of(_first(kids, _DS_SIGNATURE_METHOD)))
+    refs = tuple(_shape(ref, policy) for ref in kids.get(_DS_REFERENCE, ()))
+    return Prechecked(si, c14n_el, sig_uri, refs)
 
 
 def check_signature(
@@ -259,13 +316,10 @@ def check_signature(
     unresolvable reference raises EBMS:0101.
     """
     checked = prechecked if prechecked is not None else precheck(signature, policy)
-    si = checked.signed_info
-    refs = children(si, NS.DS, "Reference")
-    c14n_el = first_child(si, NS.DS, "CanonicalizationMethod")
-    sig_uri = _algorithm(si, "SignatureMethod")[0] or ""
+    sig_uri = checked.signature_method
     value_el = first_child(signature, NS.DS, "SignatureValue")
     value = b64decode(value_el.text if value_el is not None else None, "SignatureValue")
-    data = exc_c14n(si, inclusive_prefixes(c14n_el))
+    data = exc_c14n(checked.signed_info, inclusive_prefixes(checked.c14n_method))
     try:
         if policy.legacy and sig_uri in decrepit.LEGACY_SIGNATURES:
             decrepit.legacy_verify(public_key, sig_uri, value, data)
@@ -276,6 +330,6 @@ def check_signature(
     except CryptoFailure as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
     return tuple(
-        check_reference(ref, ids, attachments, policy, shape)
-        for ref, shape in zip(refs, checked.shapes, strict=True)
+        check_reference(shape.element, ids, attachments, policy, shape)
+        for shape in checked.references
     )

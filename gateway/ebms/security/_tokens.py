@@ -1,8 +1,9 @@
 """WS-Security X.509 tokens: writing BinarySecurityTokens, resolving token references.
 
-Written: ``wsse:BinarySecurityToken`` with ValueType ``#X509v3`` (or ``#X509PKIPathv1``
-when the identity has intermediates) referenced by ``wsse:Reference`` (X.509 Token
-Profile 1.1.1 §3.2.1, the layout of Domibus' ``eDeliveryAS4Policy_BST``).
+Written (as header text, :mod:`._header`): ``wsse:BinarySecurityToken`` with ValueType
+``#X509v3`` (or ``#X509PKIPathv1`` when the identity has intermediates) referenced by
+``wsse:Reference`` (X.509 Token Profile 1.1.1 §3.2.1, the layout of Domibus'
+``eDeliveryAS4Policy_BST``).
 
 Read (``resolve_key_info``): a direct reference to a BST (X509v3 or X509PKIPathv1),
 ``wsse:KeyIdentifier`` of type ``#X509SubjectKeyIdentifier``, ``ds:X509Data`` with
@@ -29,13 +30,14 @@ from gateway.crypto.certs import (
     subject_key_identifier,
 )
 from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
+from gateway.ebms.security._header import element
 from gateway.ebms.security._profiles import fail
 from gateway.errors import EbmsErrorCode
 from gateway.namespaces import NS, WssURI
 
 __all__ = [
     "ResolvedToken",
-    "add_bst",
+    "bst_element",
     "bst_reference",
     "resolve_key_info",
     "ski_reference",
@@ -74,53 +76,40 @@ def _pkipath(certs: Sequence[x509.Certificate]) -> bytes:
     return b"\x30" + length + body
 
 
-def add_bst(
-    parent: etree._Element,
-    certificate: x509.Certificate,
-    chain: Sequence[x509.Certificate] = (),
-    *,
-    index: int | None = None,
-) -> tuple[str, str]:
-    """Insert a BST for ``certificate`` (+ chain as PKIPath); return (id, ValueType)."""
+def bst_element(
+    certificate: x509.Certificate, chain: Sequence[x509.Certificate] = ()
+) -> tuple[str, str, str]:
+    """A BST for ``certificate`` (+ chain as PKIPath), as header text (see :mod:`._header`).
+
+    Returns (token id, ValueType, the ``wsse:BinarySecurityToken`` element).
+    """
     token_id = new_id("X509")
-    bst = etree.Element(qname(NS.WSSE, "BinarySecurityToken"), nsmap={"wsse": NS.WSSE})
-    bst.set("EncodingType", WssURI.BASE64_BINARY)
     if chain:
         value_type = WssURI.X509_PKIPATH_V1
-        bst.text = b64encode(_pkipath([*reversed(chain), certificate]))
+        value = b64encode(_pkipath([*reversed(chain), certificate]))
     else:
         value_type = WssURI.X509V3
-        bst.text = _der_b64(certificate)
-    bst.set("ValueType", value_type)
-    bst.set(qname(NS.WSU, "Id"), token_id)
-    if index is None:
-        parent.append(bst)
-    else:
-        parent.insert(index, bst)
-    return token_id, value_type
+        value = _der_b64(certificate)
+    xml = element("wsse:BinarySecurityToken", (
+        ("EncodingType", WssURI.BASE64_BINARY), ("ValueType", value_type), ("wsu:Id", token_id),
+    ), value)
+    return token_id, value_type, xml
 
 
-def bst_reference(parent: etree._Element, token_id: str, value_type: str) -> etree._Element:
-    """Append ``wsse:SecurityTokenReference/wsse:Reference`` to the BST ``token_id``."""
-    str_el = etree.SubElement(parent, qname(NS.WSSE, "SecurityTokenReference"),
-                              nsmap={"wsse": NS.WSSE})
-    str_el.set(qname(NS.WSU, "Id"), new_id("STR"))
-    ref = etree.SubElement(str_el, qname(NS.WSSE, "Reference"))
-    ref.set("URI", f"#{token_id}")
-    ref.set("ValueType", value_type)
-    return str_el
+def bst_reference(token_id: str, value_type: str) -> str:
+    """``wsse:SecurityTokenReference/wsse:Reference`` to the BST ``token_id``, as text."""
+    ref = element("wsse:Reference", (("URI", f"#{token_id}"), ("ValueType", value_type)))
+    return element("wsse:SecurityTokenReference", (("wsu:Id", new_id("STR")),), ref)
 
 
-def ski_reference(parent: etree._Element, certificate: x509.Certificate) -> etree._Element:
-    """Append ``wsse:SecurityTokenReference/wsse:KeyIdentifier`` (``#X509SubjectKeyIdentifier``)
-    naming ``certificate`` - how Domibus' default eDeliveryAS4Policy names the recipient."""
-    str_el = etree.SubElement(parent, qname(NS.WSSE, "SecurityTokenReference"),
-                              nsmap={"wsse": NS.WSSE})
-    key_id = etree.SubElement(str_el, qname(NS.WSSE, "KeyIdentifier"))
-    key_id.set("EncodingType", WssURI.BASE64_BINARY)
-    key_id.set("ValueType", WssURI.X509_SKI)
-    key_id.text = b64encode(subject_key_identifier(certificate))
-    return str_el
+def ski_reference(certificate: x509.Certificate) -> str:
+    """``wsse:SecurityTokenReference/wsse:KeyIdentifier`` (``#X509SubjectKeyIdentifier``)
+    naming ``certificate``, as text - how Domibus' default eDeliveryAS4Policy names the
+    recipient."""
+    key_id = element("wsse:KeyIdentifier", (
+        ("EncodingType", WssURI.BASE64_BINARY), ("ValueType", WssURI.X509_SKI),
+    ), b64encode(subject_key_identifier(certificate)))
+    return element("wsse:SecurityTokenReference", (), key_id)
 
 
 def _read_bst(bst: etree._Element) -> ResolvedToken:

@@ -41,7 +41,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa, x25519
 from lxml import etree
 
 from gateway.crypto import CryptoFailure, decrepit, primitives
-from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
+from gateway.ebms.security._dom import (
+    b64decode,
+    b64encode,
+    children,
+    children_by_tag,
+    first_child,
+    new_id,
+    qname,
+)
+from gateway.ebms.security._header import algorithm_element, element
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail
 from gateway.ebms.security._tokens import resolve_key_info, ski_reference
 from gateway.ebms.security._trust import DecryptionIdentity
@@ -63,14 +72,8 @@ class DecryptedPart:
     data: bytes
 
 
-def _method(parent: etree._Element, ns: str, algorithm: str) -> etree._Element:
-    el = etree.SubElement(parent, qname(ns, "EncryptionMethod"))
-    el.set("Algorithm", algorithm)
-    return el
-
-
-def _agreement(key_info: etree._Element, recipient: x509.Certificate) -> bytes:
-    """Write the X25519 AgreementMethod; return the derived KEK."""
+def _agreement(recipient: x509.Certificate) -> tuple[str, bytes]:
+    """The X25519 ``xenc:AgreementMethod`` (header text) and the derived KEK."""
     peer = recipient.public_key()
     if not isinstance(peer, x25519.X25519PublicKey):
         raise TypeError("eDelivery AS4 2.0 encryption needs an X25519 recipient certificate")
@@ -78,83 +81,89 @@ def _agreement(key_info: etree._Element, recipient: x509.Certificate) -> bytes:
     secret = primitives.x25519_shared_secret(ephemeral, peer)
     salt, info = os.urandom(32), Algorithm.KW_AES128.value.encode("ascii")
     kek = primitives.hkdf(Algorithm.HMAC_SHA256.value, secret, salt=salt, info=info, length=16)
-    am = etree.SubElement(key_info, qname(NS.XENC, "AgreementMethod"),
-                          nsmap={"xenc": NS.XENC, "xenc11": NS.XENC11, "dsig-more": _DM,
-                                 "dsig11": NS.DSIG11})
-    am.set("Algorithm", Algorithm.X25519.value)
-    kdm = etree.SubElement(am, qname(NS.XENC11, "KeyDerivationMethod"))
-    kdm.set("Algorithm", Algorithm.HKDF.value)
-    params = etree.SubElement(kdm, qname(_DM, "HKDFParams"))
-    etree.SubElement(params, qname(_DM, "PRF")).set("Algorithm", Algorithm.HMAC_SHA256.value)
-    etree.SubElement(params, qname(_DM, "Salt")).text = b64encode(salt)
-    etree.SubElement(params, qname(_DM, "Info")).text = b64encode(info)
-    etree.SubElement(params, qname(_DM, "KeyLength")).text = "16"  # bytes, as Santuario
-    oki = etree.SubElement(am, qname(NS.XENC, "OriginatorKeyInfo"))
-    spki = ephemeral.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    etree.SubElement(oki, qname(NS.DSIG11, "DEREncodedKeyValue")).text = b64encode(spki)
-    rki = etree.SubElement(am, qname(NS.XENC, "RecipientKeyInfo"))
-    ski_reference(rki, recipient)
-    return kek
+    spki = _X25519_SPKI_PREFIX + ephemeral.public_key().public_bytes_raw()
+    params = "".join((
+        algorithm_element("dsig-more:PRF", Algorithm.HMAC_SHA256.value),
+        element("dsig-more:Salt", (), b64encode(salt)),
+        element("dsig-more:Info", (), b64encode(info)),
+        element("dsig-more:KeyLength", (), "16"),  # bytes, as Santuario
+    ))
+    xml = element("xenc:AgreementMethod", (("Algorithm", Algorithm.X25519.value),), "".join((
+        element("xenc11:KeyDerivationMethod", (("Algorithm", Algorithm.HKDF.value),),
+                element("dsig-more:HKDFParams", (), params)),
+        element("xenc:OriginatorKeyInfo", (),
+                element("dsig11:DEREncodedKeyValue", (), b64encode(spki))),
+        element("xenc:RecipientKeyInfo", (), ski_reference(recipient)),
+    )))
+    return xml, kek
 
 
-def encrypt_attachments(
-    security: etree._Element,
-    attachments: Sequence[tuple[str, str, bytes]],
-    recipient: x509.Certificate,
-    profile: SecurityProfile,
-) -> list[bytes]:
-    """Encrypt each (content id, content type, data); insert EncryptedKey/Data at the
-    top of ``security``; return the ciphertexts in order."""
-    cek = primitives.random_key(Algorithm.AES128_GCM.value)
-    ek = etree.Element(qname(NS.XENC, "EncryptedKey"), nsmap={"xenc": NS.XENC})
-    ek_id = new_id("EK")
-    ek.set("Id", ek_id)
-    security.insert(0, ek)
-    key_info = etree.Element(qname(NS.DS, "KeyInfo"), nsmap={"ds": NS.DS})
+def _key_transport(cek: bytes, recipient: x509.Certificate,
+                   profile: SecurityProfile) -> tuple[str, str, bytes]:
+    """(EncryptionMethod, KeyInfo content, wrapped key) of the EncryptedKey."""
     if profile is SecurityProfile.EDELIVERY_AS4_1_15:
         public = recipient.public_key()
         if not isinstance(public, rsa.RSAPublicKey):
             raise TypeError("eDelivery AS4 1.15 encryption needs an RSA recipient certificate")
-        em = _method(ek, NS.XENC, Algorithm.RSA_OAEP_XENC11.value)
-        etree.SubElement(em, qname(NS.DS, "DigestMethod"), nsmap={"ds": NS.DS}).set(
-            "Algorithm", Algorithm.SHA256.value)
-        etree.SubElement(em, qname(NS.XENC11, "MGF"), nsmap={"xenc11": NS.XENC11}).set(
-            "Algorithm", Algorithm.MGF1_SHA256.value)
-        ski_reference(key_info, recipient)
+        method = element("xenc:EncryptionMethod", (("Algorithm", Algorithm.RSA_OAEP_XENC11.value),),
+                         algorithm_element("ds:DigestMethod", Algorithm.SHA256.value)
+                         + algorithm_element("xenc11:MGF", Algorithm.MGF1_SHA256.value))
         wrapped = primitives.rsa_oaep_encrypt(public, cek, digest_uri=Algorithm.SHA256.value,
                                               mgf_uri=Algorithm.MGF1_SHA256.value)
-    else:
-        _method(ek, NS.XENC, Algorithm.KW_AES128.value)
-        wrapped = primitives.aes_key_wrap(_agreement(key_info, recipient), cek)
-    ek.append(key_info)
-    cd = etree.SubElement(ek, qname(NS.XENC, "CipherData"))
-    etree.SubElement(cd, qname(NS.XENC, "CipherValue")).text = b64encode(wrapped)
-    ref_list = etree.SubElement(ek, qname(NS.XENC, "ReferenceList"))
-    out: list[bytes] = []
-    for pos, (content_id, content_type, data) in enumerate(attachments):
-        ed_id = new_id("ED")
-        etree.SubElement(ref_list, qname(NS.XENC, "DataReference")).set("URI", f"#{ed_id}")
-        ed = etree.Element(qname(NS.XENC, "EncryptedData"), nsmap={"xenc": NS.XENC})
-        ed.set("Id", ed_id)
-        ed.set("MimeType", content_type)
-        ed.set("Type", Algorithm.SWA_CONTENT_ONLY.value)
-        _method(ed, NS.XENC, Algorithm.AES128_GCM.value)
-        ki = etree.SubElement(ed, qname(NS.DS, "KeyInfo"), nsmap={"ds": NS.DS})
-        str_el = etree.SubElement(ki, qname(NS.WSSE, "SecurityTokenReference"),
-                                  nsmap={"wsse": NS.WSSE, "wsse11": NS.WSSE11})
-        str_el.set(qname(NS.WSSE11, "TokenType"), WssURI.ENCRYPTED_KEY_TOKEN)
-        etree.SubElement(str_el, qname(NS.WSSE, "Reference")).set("URI", f"#{ek_id}")
-        cref = etree.SubElement(etree.SubElement(ed, qname(NS.XENC, "CipherData")),
-                                qname(NS.XENC, "CipherReference"))
-        cref.set("URI", f"cid:{content_id}")
-        transforms = etree.SubElement(cref, qname(NS.XENC, "Transforms"))
-        etree.SubElement(transforms, qname(NS.DS, "Transform"), nsmap={"ds": NS.DS}).set(
-            "Algorithm", Algorithm.SWA_CIPHERTEXT.value)
-        security.insert(1 + pos, ed)
-        out.append(primitives.aes_gcm_encrypt(cek, data))
-    return out
+        return method, ski_reference(recipient), wrapped
+    agreement, kek = _agreement(recipient)
+    method = algorithm_element("xenc:EncryptionMethod", Algorithm.KW_AES128.value)
+    return method, agreement, primitives.aes_key_wrap(kek, cek)
+
+
+def _encrypted_data(ed_id: str, ek_id: str, content_id: str, content_type: str) -> str:
+    token = element("wsse:SecurityTokenReference",
+                    (("wsse11:TokenType", WssURI.ENCRYPTED_KEY_TOKEN),),
+                    element("wsse:Reference", (("URI", f"#{ek_id}"),)))
+    transforms = element("xenc:Transforms", (), algorithm_element(
+        "ds:Transform", Algorithm.SWA_CIPHERTEXT.value))
+    return element("xenc:EncryptedData", (
+        ("Id", ed_id), ("MimeType", content_type), ("Type", Algorithm.SWA_CONTENT_ONLY.value),
+    ), "".join((
+        algorithm_element("xenc:EncryptionMethod", Algorithm.AES128_GCM.value),
+        element("ds:KeyInfo", (), token),
+        element("xenc:CipherData", (), element(
+            "xenc:CipherReference", (("URI", f"cid:{content_id}"),), transforms)),
+    )))
+
+
+def encrypt_attachments(
+    attachments: Sequence[tuple[str, str, bytes]],
+    recipient: x509.Certificate,
+    profile: SecurityProfile,
+) -> tuple[str, list[bytes]]:
+    """Encrypt each (content id, content type, data) under one content key.
+
+    Returns the ``xenc:EncryptedKey`` and ``xenc:EncryptedData`` elements as header
+    text (:mod:`._header`; they come first in ``wsse:Security``) and the ciphertexts
+    in order.
+    """
+    cek = primitives.random_key(Algorithm.AES128_GCM.value)
+    ek_id = new_id("EK")
+    method, key_info, wrapped = _key_transport(cek, recipient, profile)
+    ed_ids = [new_id("ED") for _ in attachments]
+    ek = element("xenc:EncryptedKey", (("Id", ek_id),), "".join((
+        method,
+        element("ds:KeyInfo", (), key_info),
+        element("xenc:CipherData", (), element("xenc:CipherValue", (), b64encode(wrapped))),
+        element("xenc:ReferenceList", (), "".join(
+            element("xenc:DataReference", (("URI", f"#{ed_id}"),)) for ed_id in ed_ids)),
+    )))
+    data = [_encrypted_data(ed_id, ek_id, content_id, content_type)
+            for ed_id, (content_id, content_type, _) in zip(ed_ids, attachments, strict=True)]
+    ciphertexts = [primitives.aes_gcm_encrypt(cek, plain) for _, _, plain in attachments]
+    return ek + "".join(data), ciphertexts
+
+
+def _first(kids: Mapping[str, list[etree._Element]], ns: str,
+           local: str) -> etree._Element | None:
+    found = kids.get(f"{{{ns}}}{local}")
+    return found[0] if found else None
 
 
 def _decrypt_failure(message: str) -> Exception:
@@ -163,24 +172,26 @@ def _decrypt_failure(message: str) -> Exception:
 
 def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) -> bytes:
     policy.require("AgreementMethod", policy.key_agreement, am.get("Algorithm"))
-    kdm = first_child(am, NS.XENC11, "KeyDerivationMethod")
+    am_kids = children_by_tag(am)
+    kdm = _first(am_kids, NS.XENC11, "KeyDerivationMethod")
     policy.require("KeyDerivationMethod", policy.key_derivation,
                    kdm.get("Algorithm") if kdm is not None else None)
     assert kdm is not None
     params = first_child(kdm, _DM, "HKDFParams")
     if params is None:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "HKDF without dsig-more:HKDFParams")
-    prf = first_child(params, _DM, "PRF")
+    kids = children_by_tag(params)
+    prf = _first(kids, _DM, "PRF")
     prf_uri = prf.get("Algorithm") if prf is not None else None
     policy.require("HKDF PRF", frozenset({Algorithm.HMAC_SHA256.value}), prf_uri)
-    salt_el, info_el = first_child(params, _DM, "Salt"), first_child(params, _DM, "Info")
+    salt_el, info_el = _first(kids, _DM, "Salt"), _first(kids, _DM, "Info")
     salt = b64decode(salt_el.text, "HKDF Salt") if salt_el is not None else b""
     info = b64decode(info_el.text, "HKDF Info") if info_el is not None else b""
-    length_el = first_child(params, _DM, "KeyLength")
+    length_el = _first(kids, _DM, "KeyLength")
     length_text = (length_el.text or "").strip() if length_el is not None else "128"
     if length_text not in ("128", "16"):
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"HKDF KeyLength {length_text!r}")
-    oki = first_child(am, NS.XENC, "OriginatorKeyInfo")
+    oki = _first(am_kids, NS.XENC, "OriginatorKeyInfo")
     der_el = first_child(oki, NS.DSIG11, "DEREncodedKeyValue") if oki is not None else None
     if der_el is None:
         raise _decrypt_failure("AgreementMethod has no originator DEREncodedKeyValue")
@@ -202,11 +213,12 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
 
 def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: DecryptionIdentity,
               security: etree._Element, policy: AlgorithmPolicy) -> bytes:
-    method = first_child(ek, NS.XENC, "EncryptionMethod")
+    kids = children_by_tag(ek)
+    method = _first(kids, NS.XENC, "EncryptionMethod")
     alg = method.get("Algorithm") if method is not None else None
     policy.require("EncryptedKey", policy.key_transport | policy.key_wrap, alg)
     assert method is not None
-    key_info = first_child(ek, NS.DS, "KeyInfo")
+    key_info = _first(kids, NS.DS, "KeyInfo")
     am = first_child(key_info, NS.XENC, "AgreementMethod") if key_info is not None else None
     ref_info = first_child(am, NS.XENC, "RecipientKeyInfo") if am is not None else key_info
     ours = [cert for cert, _ in identity.pairs()]
@@ -217,7 +229,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
     keys = [key for cert, key in identity.pairs() if cert is recipient or cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
-    cd = first_child(ek, NS.XENC, "CipherData")
+    cd = _first(kids, NS.XENC, "CipherData")
     cv = first_child(cd, NS.XENC, "CipherValue") if cd is not None else None
     wrapped = b64decode(cv.text if cv is not None else None, "EncryptedKey CipherValue")
     private = keys[0]
@@ -257,6 +269,7 @@ def decrypt_attachments(
 ) -> dict[str, DecryptedPart]:
     """Decrypt every EncryptedData of the header; return content id -> plaintext part."""
     out: dict[str, DecryptedPart] = {}
+    opened: list[etree._Element] = []
     keys = children(security, NS.XENC, "EncryptedKey")
     if len(keys) > 1:  # AS4 §5.1.7 one content key per message; more is a decryption DoS
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"{len(keys)} EncryptedKey elements")
@@ -271,15 +284,14 @@ def decrypt_attachments(
             ed = ids.get(uri[1:]) if uri.startswith("#") else None
             if ed is None or ed.tag != qname(NS.XENC, "EncryptedData"):
                 raise _decrypt_failure(f"DataReference {uri!r} names no EncryptedData")
+            opened.append(ed)
             content_id, part = _decrypt_data(ed, cek, attachments, policy)
             if content_id in out:
                 raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"cid:{content_id} encrypted twice")
             out[content_id] = part
-    orphans = [ed for ed in security.iter(qname(NS.XENC, "EncryptedData"))
-               if ed.get("Id") is None or not any(
-                   ed is ids.get(r.get("URI", "")[1:])
-                   for r in security.iter(qname(NS.XENC, "DataReference")))]
-    if orphans:
+    # every EncryptedData anywhere in the header must be one the EncryptedKey opened
+    if any(all(ed is not o for o in opened)
+           for ed in security.iter(qname(NS.XENC, "EncryptedData"))):
         raise _decrypt_failure("EncryptedData without a key reference in an EncryptedKey")
     return out
 

@@ -9,10 +9,9 @@ from lxml import etree
 
 from gateway.ebms import MimePart
 from gateway.ebms.security import SecurityProfile, SigningIdentity, policy_for
-from gateway.ebms.security._api import _ensure_id, _new_security
+from gateway.ebms.security._api import _ensure_id, signature_block
 from gateway.ebms.security._dom import soap_parts
-from gateway.ebms.security._dsig import AttachmentContent, build_signature
-from gateway.ebms.security._tokens import add_bst, bst_reference
+from gateway.ebms.security._header import security_element, serialize_with_header
 from gateway.namespaces import NS
 from gateway.xml import parse_xml
 
@@ -52,12 +51,6 @@ def sign_selected(
     del now
     root = parse_xml(envelope)
     parts = soap_parts(root, require_security=False)
-    security = _new_security(parts)
-    token = add_bst(security, signing.certificate)
-    holder = etree.Element("holder")
-    key_info = bst_reference(holder, *token)
     targets = [(_ensure_id(el, "x"), el) for el in pick(root)]
-    content = [(p.content_id, AttachmentContent(p.content_type, p.data)) for p in attachments]
-    build_signature(security, targets, content, key=signing.private_key,
-                    policy=policy_for(profile), key_info=key_info)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    block = signature_block(targets, attachments, signing, policy_for(profile))
+    return serialize_with_header(root, parts.header, security_element(parts.soap_ns, block))
