@@ -289,11 +289,12 @@ def open_message(
 ) -> VerifiedMessage:
     """Decrypt, then verify; return only signed content (see the module docstring)."""
     policy = _policy(profile, unsafe_algorithm_policy)
+    by_cid: dict[str, MimePart] = {}
     for part in attachments:
         if len(part.data) > max_part_bytes:
             raise fail(EbmsErrorCode.MIME_INCONSISTENCY,
                        f"attachment cid:{part.content_id} exceeds {max_part_bytes} bytes")
-    by_cid = {p.content_id: p for p in attachments}
+        by_cid[part.content_id] = part
     if len(by_cid) != len(attachments):
         raise fail(EbmsErrorCode.MIME_INCONSISTENCY, "attachment content ids are not unique")
     root = _parse(envelope, limits)
@@ -301,19 +302,18 @@ def open_message(
     assert parts.security is not None
     ids = index_ids(root)
     decrypted = {}
-    has_encryption = bool(children(parts.security, NS.XENC, "EncryptedKey")
-                          or children(parts.security, NS.XENC, "EncryptedData"))
-    if has_encryption:
+    if (first_child(parts.security, NS.XENC, "EncryptedKey") is not None
+            or first_child(parts.security, NS.XENC, "EncryptedData") is not None):
         if decryption is None:
             raise fail(EbmsErrorCode.FAILED_DECRYPTION, "encrypted message but no decryption key")
         decrypted = decrypt_attachments(
             parts.security, ids, {c: (p.content_type, p.data) for c, p in by_cid.items()},
             decryption, policy)
-    if require_encryption and attachments and set(decrypted) != set(by_cid):
+    if require_encryption and attachments and len(decrypted) != len(by_cid):
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "not every attachment is encrypted",
                    detail=f"unencrypted: {sorted(set(by_cid) - set(decrypted))}")
     opened = {
-        c: (dataclasses.replace(p, content_type=decrypted[c].content_type, data=decrypted[c].data)
+        c: (MimePart(c, decrypted[c].content_type, decrypted[c].data, p.headers)
             if c in decrypted else p)
         for c, p in by_cid.items()
     }

@@ -27,6 +27,7 @@ __all__ = [
     "children",
     "children_by_tag",
     "first_child",
+    "first_of",
     "index_ids",
     "new_id",
     "qname",
@@ -63,6 +64,12 @@ def children_by_tag(element: etree._Element) -> dict[str, list[etree._Element]]:
     for child in element.iterchildren(etree.Element):
         out.setdefault(child.tag, []).append(child)
     return out
+
+
+def first_of(kids: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    """The first child with Clark ``tag`` in a :func:`children_by_tag` result, or None."""
+    found = kids.get(tag)
+    return found[0] if found else None
 
 
 def b64decode(text: str | None, what: str) -> bytes:
@@ -112,6 +119,8 @@ def element_id(element: etree._Element) -> str | None:
 
 
 _ALL_MESSAGING = etree.XPath("//eb:Messaging", namespaces={"eb": NS.EB})
+_MESSAGING = qname(NS.EB, "Messaging")
+_SECURITY = qname(NS.WSSE, "Security")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +144,14 @@ def soap_parts(root: etree._Element, *, require_security: bool) -> SoapParts:
     soap_ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if soap_ns not in (NS.SOAP12, NS.SOAP11) or etree.QName(root).localname != "Envelope":
         raise fail(EbmsErrorCode.INVALID_HEADER, "the root element is not a SOAP Envelope")
-    headers = children(root, soap_ns, "Header")
-    bodies = children(root, soap_ns, "Body")
+    top = children_by_tag(root)
+    headers = top.get(f"{{{soap_ns}}}Header", [])
+    bodies = top.get(f"{{{soap_ns}}}Body", [])
     if len(headers) != 1 or len(bodies) != 1:
         raise fail(EbmsErrorCode.INVALID_HEADER, "the Envelope needs exactly one Header and Body")
     header = headers[0]
-    messaging = children(header, NS.EB, "Messaging")
+    blocks = children_by_tag(header)
+    messaging = blocks.get(_MESSAGING, [])
     everywhere = _ALL_MESSAGING(root)
     assert isinstance(everywhere, list)
     if len(messaging) != 1 or len(everywhere) != 1:
@@ -149,7 +160,7 @@ def soap_parts(root: etree._Element, *, require_security: bool) -> SoapParts:
             f"expected one eb:Messaging header block, found {len(messaging)} "
             f"({len(everywhere)} in the whole message)",
         )
-    security = children(header, NS.WSSE, "Security")
+    security = blocks.get(_SECURITY, [])
     if len(security) > 1:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "more than one wsse:Security header")
     if require_security and not security:

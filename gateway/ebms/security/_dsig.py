@@ -31,6 +31,7 @@ from gateway.ebms.security._dom import (
     children,
     children_by_tag,
     first_child,
+    first_of,
     new_id,
     qname,
 )
@@ -175,11 +176,6 @@ _DS_C14N_METHOD = qname(NS.DS, "CanonicalizationMethod")
 _DS_SIGNATURE_METHOD = qname(NS.DS, "SignatureMethod")
 
 
-def _first(kids: Mapping[str, list[etree._Element]], tag: str) -> etree._Element | None:
-    found = kids.get(tag)
-    return found[0] if found else None
-
-
 def _algorithm_of(el: etree._Element | None) -> str | None:
     return el.get("Algorithm") if el is not None else None
 
@@ -218,12 +214,12 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
     """URI form, transforms and DigestMethod against the allow-list (before any crypto)."""
     uri = ref.get("URI") or ""
     kids = children_by_tag(ref)
-    transforms_el = _first(kids, _DS_TRANSFORMS)
+    transforms_el = first_of(kids, _DS_TRANSFORMS)
     transforms = (list(transforms_el.iterchildren(_DS_TRANSFORM))
                   if transforms_el is not None else [])
     algos = tuple(t.get("Algorithm") or "" for t in transforms)
     digest_uri = policy.require("DigestMethod", policy.digest,
-                                _algorithm_of(_first(kids, _DS_DIGEST_METHOD)))
+                                _algorithm_of(first_of(kids, _DS_DIGEST_METHOD)))
     if uri.startswith("#") and len(uri) > 1:
         if len(algos) != 1:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
@@ -234,7 +230,7 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
                        f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
     else:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
-    value_el = _first(kids, _DS_DIGEST_VALUE)
+    value_el = first_of(kids, _DS_DIGEST_VALUE)
     return ReferenceShape(ref, uri, algos, transforms[0] if transforms else None, digest_uri,
                           value_el.text if value_el is not None else None)
 
@@ -292,10 +288,10 @@ def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
     si = infos[0]
     kids = children_by_tag(si)
-    c14n_el = _first(kids, _DS_C14N_METHOD)
+    c14n_el = first_of(kids, _DS_C14N_METHOD)
     policy.require("CanonicalizationMethod", policy.c14n, _algorithm_of(c14n_el))
     sig_uri = policy.require("SignatureMethod", policy.signature,
-                             _algorithm_of(_first(kids, _DS_SIGNATURE_METHOD)))
+                             _algorithm_of(first_of(kids, _DS_SIGNATURE_METHOD)))
     refs = tuple(_shape(ref, policy) for ref in kids.get(_DS_REFERENCE, ()))
     return Prechecked(si, c14n_el, sig_uri, refs)
 

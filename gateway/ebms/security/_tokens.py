@@ -29,7 +29,16 @@ from gateway.crypto.certs import (
     matches_issuer_serial,
     subject_key_identifier,
 )
-from gateway.ebms.security._dom import b64decode, b64encode, children, first_child, new_id, qname
+from gateway.ebms.security._dom import (
+    b64decode,
+    b64encode,
+    children,
+    children_by_tag,
+    first_child,
+    first_of,
+    new_id,
+    qname,
+)
 from gateway.ebms.security._header import element
 from gateway.ebms.security._profiles import fail
 from gateway.errors import EbmsErrorCode
@@ -173,12 +182,6 @@ def _issuer_serial(x509data: etree._Element, known: Sequence[x509.Certificate]) 
                detail=f"issuer={name.strip()} serial={serial}")
 
 
-def _direct(key_info: etree._Element) -> bool:
-    """True when the KeyInfo carries or points at its certificate (no lookup needed)."""
-    str_el = first_child(key_info, NS.WSSE, "SecurityTokenReference")
-    return str_el is not None and first_child(str_el, NS.WSSE, "Reference") is not None
-
-
 def resolve_key_info(
     key_info: etree._Element | None,
     ids: Mapping[str, etree._Element],
@@ -190,25 +193,27 @@ def resolve_key_info(
     SKI / IssuerSerial references are matched against ``known`` and, when
     ``security`` is given, the header's own BinarySecurityTokens.
     """
-    if security is not None and key_info is not None and not _direct(key_info):
-        known = [*known, *(t.certificate for t in tokens_in(security))]
     if key_info is None:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "the signature has no ds:KeyInfo")
-    x509data = first_child(key_info, NS.DS, "X509Data")
+    kids = children_by_tag(key_info)
+    x509data = first_of(kids, _DS_X509DATA)
+    str_el = first_of(kids, _WSSE_STR)
+    str_kids = children_by_tag(str_el) if str_el is not None else {}
+    ref = first_of(str_kids, _WSSE_REFERENCE)
+    if security is not None and ref is None:  # names a key: may be one of the header's BSTs
+        known = [*known, *(t.certificate for t in tokens_in(security))]
     if x509data is not None:
         return _issuer_serial(x509data, known)
-    str_el = first_child(key_info, NS.WSSE, "SecurityTokenReference")
     if str_el is None:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "KeyInfo holds no SecurityTokenReference")
-    ref = first_child(str_el, NS.WSSE, "Reference")
     if ref is not None:
         uri = ref.get("URI") or ""
         target = ids.get(uri[1:]) if uri.startswith("#") else None
-        if target is None or target.tag != qname(NS.WSSE, "BinarySecurityToken"):
+        if target is None or target.tag != _WSSE_BST:
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                        f"token reference {uri!r} does not name a BinarySecurityToken")
         return _read_bst(target)
-    key_id = first_child(str_el, NS.WSSE, "KeyIdentifier")
+    key_id = first_of(str_kids, _WSSE_KEY_IDENTIFIER)
     if key_id is not None:
         if key_id.get("ValueType") != WssURI.X509_SKI:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
@@ -219,7 +224,15 @@ def resolve_key_info(
                 return ResolvedToken(cert, how="SKI")
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                    "no known certificate has this Subject Key Identifier")
-    x509data = first_child(str_el, NS.DS, "X509Data")
+    x509data = first_of(str_kids, _DS_X509DATA)
     if x509data is not None:
         return _issuer_serial(x509data, known)
     raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "unsupported SecurityTokenReference form")
+
+
+_DS_X509DATA = qname(NS.DS, "X509Data")
+_WSSE_STR = qname(NS.WSSE, "SecurityTokenReference")
+_WSSE_REFERENCE = qname(NS.WSSE, "Reference")
+_WSSE_KEY_IDENTIFIER = qname(NS.WSSE, "KeyIdentifier")
+_WSSE_BST = qname(NS.WSSE, "BinarySecurityToken")
+

@@ -47,6 +47,7 @@ from gateway.ebms.security._dom import (
     children,
     children_by_tag,
     first_child,
+    first_of,
     new_id,
     qname,
 )
@@ -160,12 +161,6 @@ def encrypt_attachments(
     return ek + "".join(data), ciphertexts
 
 
-def _first(kids: Mapping[str, list[etree._Element]], ns: str,
-           local: str) -> etree._Element | None:
-    found = kids.get(f"{{{ns}}}{local}")
-    return found[0] if found else None
-
-
 def _decrypt_failure(message: str) -> Exception:
     return fail(EbmsErrorCode.FAILED_DECRYPTION, message)
 
@@ -173,7 +168,7 @@ def _decrypt_failure(message: str) -> Exception:
 def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) -> bytes:
     policy.require("AgreementMethod", policy.key_agreement, am.get("Algorithm"))
     am_kids = children_by_tag(am)
-    kdm = _first(am_kids, NS.XENC11, "KeyDerivationMethod")
+    kdm = first_of(am_kids, qname(NS.XENC11, "KeyDerivationMethod"))
     policy.require("KeyDerivationMethod", policy.key_derivation,
                    kdm.get("Algorithm") if kdm is not None else None)
     assert kdm is not None
@@ -181,17 +176,17 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
     if params is None:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "HKDF without dsig-more:HKDFParams")
     kids = children_by_tag(params)
-    prf = _first(kids, _DM, "PRF")
+    prf = first_of(kids, qname(_DM, "PRF"))
     prf_uri = prf.get("Algorithm") if prf is not None else None
     policy.require("HKDF PRF", frozenset({Algorithm.HMAC_SHA256.value}), prf_uri)
-    salt_el, info_el = _first(kids, _DM, "Salt"), _first(kids, _DM, "Info")
+    salt_el, info_el = first_of(kids, qname(_DM, "Salt")), first_of(kids, qname(_DM, "Info"))
     salt = b64decode(salt_el.text, "HKDF Salt") if salt_el is not None else b""
     info = b64decode(info_el.text, "HKDF Info") if info_el is not None else b""
-    length_el = _first(kids, _DM, "KeyLength")
+    length_el = first_of(kids, qname(_DM, "KeyLength"))
     length_text = (length_el.text or "").strip() if length_el is not None else "128"
     if length_text not in ("128", "16"):
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"HKDF KeyLength {length_text!r}")
-    oki = _first(am_kids, NS.XENC, "OriginatorKeyInfo")
+    oki = first_of(am_kids, qname(NS.XENC, "OriginatorKeyInfo"))
     der_el = first_child(oki, NS.DSIG11, "DEREncodedKeyValue") if oki is not None else None
     if der_el is None:
         raise _decrypt_failure("AgreementMethod has no originator DEREncodedKeyValue")
@@ -214,11 +209,11 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
 def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: DecryptionIdentity,
               security: etree._Element, policy: AlgorithmPolicy) -> bytes:
     kids = children_by_tag(ek)
-    method = _first(kids, NS.XENC, "EncryptionMethod")
+    method = first_of(kids, qname(NS.XENC, "EncryptionMethod"))
     alg = method.get("Algorithm") if method is not None else None
     policy.require("EncryptedKey", policy.key_transport | policy.key_wrap, alg)
     assert method is not None
-    key_info = _first(kids, NS.DS, "KeyInfo")
+    key_info = first_of(kids, qname(NS.DS, "KeyInfo"))
     am = first_child(key_info, NS.XENC, "AgreementMethod") if key_info is not None else None
     ref_info = first_child(am, NS.XENC, "RecipientKeyInfo") if am is not None else key_info
     ours = [cert for cert, _ in identity.pairs()]
@@ -229,7 +224,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
     keys = [key for cert, key in identity.pairs() if cert is recipient or cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
-    cd = _first(kids, NS.XENC, "CipherData")
+    cd = first_of(kids, qname(NS.XENC, "CipherData"))
     cv = first_child(cd, NS.XENC, "CipherValue") if cd is not None else None
     wrapped = b64decode(cv.text if cv is not None else None, "EncryptedKey CipherValue")
     private = keys[0]
