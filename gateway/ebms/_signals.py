@@ -24,7 +24,13 @@ from datetime import datetime
 from gateway.ebms._envelope import build_envelope
 from gateway.ebms._model import MessageInfo, UserMessage
 from gateway.ebms._read import read_nri_reference
-from gateway.ebms._signal_model import NriReference, Receipt, SignalError, SignalMessage
+from gateway.ebms._signal_model import (
+    NriReference,
+    NriTransform,
+    Receipt,
+    SignalError,
+    SignalMessage,
+)
 from gateway.errors import EbmsError, EbmsErrorCode, Origin, XmlRejected
 from gateway.namespaces import NS
 from gateway.xml import parse_xml
@@ -47,19 +53,19 @@ def new_message_id(domain: str) -> str:
 
 
 def nri_reference(ref: object) -> NriReference:
-    """Copy a signed reference for NRI; prefers its serialized ``ds:Reference`` element.
+    """Copy a signed reference for NRI, PrefixLists included.
 
-    AS4-security's ``SignedReference.element`` keeps exc-c14n ``PrefixList``s that
-    the plain attribute view drops, so the receipt repeats the reference exactly.
+    AS4-security's ``SignedReference.prefix_lists`` keeps each transform's exc-c14n
+    ``InclusiveNamespaces/@PrefixList`` as received, so the receipt repeats the
+    reference exactly (ebbp ``MessagePartNRInformation``).
     """
-    element = getattr(ref, "element", b"")
-    if isinstance(element, bytes) and element:
-        try:
-            return read_nri_reference(parse_xml(element, what="ds:Reference"))
-        except XmlRejected as exc:
-            raise EbmsError(f"cannot copy a signed reference: {exc.message}",
-                            ebms_code=EbmsErrorCode.OTHER, origin=Origin.LOCAL) from exc
-    return NriReference.from_signed(ref)
+    lists = getattr(ref, "prefix_lists", ())
+    base = NriReference.from_signed(ref)
+    if not lists or len(lists) != len(base.transforms):
+        return base
+    return dataclasses.replace(base, transforms=tuple(
+        NriTransform(t.algorithm, tuple(p) if p is not None else None)
+        for t, p in zip(base.transforms, lists, strict=True)))
 
 
 def signed_references(envelope: bytes) -> tuple[NriReference, ...]:

@@ -66,9 +66,10 @@ class SignedReference:
     transforms: tuple[str, ...]
     digest_method: str
     digest_value: bytes
-    element: bytes = b""
-    """The ``ds:Reference`` element as received (serialized with its namespace
-    declarations), so a receipt's NRI can repeat it exactly, PrefixLists included."""
+    prefix_lists: tuple[tuple[str, ...] | None, ...] = ()
+    """Per transform, the exc-c14n ``InclusiveNamespaces/@PrefixList`` tokens as
+    received (None: no InclusiveNamespaces), so a receipt's NRI repeats the
+    reference exactly."""
 
     @property
     def digest_value_b64(self) -> str:
@@ -180,14 +181,22 @@ def _algorithm_of(el: etree._Element | None) -> str | None:
     return el.get("Algorithm") if el is not None else None
 
 
+def _prefix_list(method: etree._Element | None) -> tuple[str, ...] | None:
+    """The ``InclusiveNamespaces/@PrefixList`` tokens of a method/transform, as written."""
+    if method is None:
+        return None
+    inc = first_child(method, Algorithm.EXC_C14N.value, "InclusiveNamespaces")
+    return None if inc is None else tuple((inc.get("PrefixList") or "").split())
+
+
+def _c14n_prefixes(tokens: tuple[str, ...] | None) -> tuple[str, ...]:
+    """PrefixList tokens as lxml takes them (``#default`` is implied for exc-c14n)."""
+    return tuple(p for p in tokens if p != "#default") if tokens else ()
+
+
 def inclusive_prefixes(method: etree._Element | None) -> tuple[str, ...]:
     """The ``InclusiveNamespaces PrefixList`` of an exc-c14n method/transform element."""
-    if method is None:
-        return ()
-    inc = first_child(method, Algorithm.EXC_C14N.value, "InclusiveNamespaces")
-    if inc is None:
-        return ()
-    return tuple(p for p in (inc.get("PrefixList") or "").split() if p != "#default")
+    return _c14n_prefixes(_prefix_list(method))
 
 
 def _digest(policy: AlgorithmPolicy, uri: str, data: bytes) -> bytes:
@@ -203,8 +212,8 @@ class ReferenceShape:
     element: etree._Element
     uri: str
     transforms: tuple[str, ...]
-    transform: etree._Element | None
-    """The single Transform of a same-document reference (for its InclusiveNamespaces)."""
+    prefix_lists: tuple[tuple[str, ...] | None, ...]
+    """Each transform's InclusiveNamespaces PrefixList tokens (None: none)."""
     digest_method: str
     digest_value: str | None
     """The DigestValue text as received (decoded when the digest is compared)."""
@@ -231,8 +240,8 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
     else:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
     value_el = first_of(kids, _DS_DIGEST_VALUE)
-    return ReferenceShape(ref, uri, algos, transforms[0] if transforms else None, digest_uri,
-                          value_el.text if value_el is not None else None)
+    return ReferenceShape(ref, uri, algos, tuple(_prefix_list(t) for t in transforms),
+                          digest_uri, value_el.text if value_el is not None else None)
 
 
 def check_reference(
@@ -255,7 +264,7 @@ def check_reference(
         target = ids.get(uri[1:])
         if target is None:
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"reference {uri} cannot be resolved")
-        data = exc_c14n(target, inclusive_prefixes(shape.transform))
+        data = exc_c14n(target, _c14n_prefixes(shape.prefix_lists[0]))
     else:
         content_id = uri[4:]
         part = attachments.get(content_id)
@@ -267,7 +276,7 @@ def check_reference(
     if not hmac.compare_digest(actual, expected):
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"digest of reference {uri} does not match")
     signed = SignedReference(uri, shape.transforms, shape.digest_method, expected,
-                             etree.tostring(ref))
+                             shape.prefix_lists)
     return CheckedReference(signed, target, content_id)
 
 

@@ -63,18 +63,12 @@ def test_receipt_envelope_carries_nri_copies_and_ref() -> None:
                          sent_references=_sent_refs()) == signal.receipt
 
 
-def test_receipt_copies_reference_element_with_prefix_list() -> None:
-    element = (
-        f'<ds:Reference xmlns:ds="{NS.DS}" URI="#m"><ds:Transforms><ds:Transform Algorithm='
-        f'"{C14N}"><ec:InclusiveNamespaces xmlns:ec="{C14N}" PrefixList="S12 eb"/></ds:Transform>'
-        f'</ds:Transforms><ds:DigestMethod Algorithm="{SHA256}"/><ds:DigestValue>'
-        f"AAECAw==</ds:DigestValue></ds:Reference>").encode()
-
+def test_receipt_repeats_the_prefix_list_of_a_signed_reference() -> None:
     @dataclass(frozen=True)
-    class WithElement(FakeSignedReference):
-        element: bytes = b""
+    class WithPrefixLists(FakeSignedReference):
+        prefix_lists: tuple[tuple[str, ...] | None, ...] = ()
 
-    ref = WithElement("#m", (C14N,), SHA256, b"\x00\x01\x02\x03", element)
+    ref = WithPrefixLists("#m", (C14N,), SHA256, b"\x00\x01\x02\x03", (("S12", "eb"),))
     receipt = build_receipt(oots_request(), [ref], now=NOW, message_id="r@x").receipt
     assert receipt is not None
     assert receipt.references[0].transforms == (NriTransform(C14N, ("S12", "eb")),)

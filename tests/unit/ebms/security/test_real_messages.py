@@ -124,6 +124,9 @@ def test_signed_holodeck_message_verifies_to_its_two_payloads(as4_kit: Path) -> 
                             unsafe_algorithm_policy=AS4NET_LEGACY_POLICY)
     assert len(verified.references) == 4
     assert verified.signer == signer
+    # the holodeck header references carry exc-c14n PrefixLists; NRI must repeat them
+    header_lists = [r.prefix_lists for r in verified.references if r.uri.startswith("#")]
+    assert header_lists and all(lists[0] for lists in header_lists), header_lists
     payloads = [decompress(p.data, max_bytes=1 << 24) for p in verified.attachments]
     assert len(payloads) == 2 and all(payloads)
     assert b"UserMessage" in verified.messaging
