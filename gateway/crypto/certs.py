@@ -107,10 +107,8 @@ def decode_pkipath(data: bytes, *, max_certificates: int = 10) -> tuple[x509.Cer
     return tuple(certs)
 
 
-@functools.lru_cache(maxsize=256)
 def subject_key_identifier(certificate: x509.Certificate) -> bytes:
-    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against
-    (memoised: the same few certificates are named in every message)."""
+    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against."""
     try:
         ext = certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
         return ext.value.digest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -123,8 +123,7 @@ _MESSAGING = qname(NS.EB, "Messaging")
 _SECURITY = qname(NS.WSSE, "Security")
 
 
-@dataclass(frozen=True, slots=True)
-class SoapParts:
+class SoapParts(NamedTuple):
     """The SOAP 1.2 (or 1.1) envelope's structural elements."""
 
     envelope: etree._Element

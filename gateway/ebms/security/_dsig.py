@@ -20,6 +20,7 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -85,8 +86,7 @@ class AttachmentContent:
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedReference:
+class CheckedReference(NamedTuple):
     """A reference whose digest matched, with what it resolved to."""
 
     reference: SignedReference
@@ -169,6 +169,8 @@ def build_signature(
 
 
 _DS_TRANSFORMS = qname(NS.DS, "Transforms")
+_EC_INCLUSIVE = qname(Algorithm.EXC_C14N.value, "InclusiveNamespaces")
+_SWA_SIGNATURE_TRANSFORMS = (Algorithm.SWA_CONTENT_SIGNATURE.value,)
 _DS_TRANSFORM = qname(NS.DS, "Transform")
 _DS_DIGEST_METHOD = qname(NS.DS, "DigestMethod")
 _DS_DIGEST_VALUE = qname(NS.DS, "DigestValue")
@@ -185,7 +187,7 @@ def _prefix_list(method: etree._Element | None) -> tuple[str, ...] | None:
     """The ``InclusiveNamespaces/@PrefixList`` tokens of a method/transform, as written."""
     if method is None:
         return None
-    inc = first_child(method, Algorithm.EXC_C14N.value, "InclusiveNamespaces")
+    inc = next(method.iterchildren(_EC_INCLUSIVE), None)
     return None if inc is None else tuple((inc.get("PrefixList") or "").split())
 
 
@@ -205,8 +207,7 @@ def _digest(policy: AlgorithmPolicy, uri: str, data: bytes) -> bytes:
     return primitives.digest(uri, data)
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceShape:
+class ReferenceShape(NamedTuple):
     """One ``ds:Reference`` whose form passed the allow-list (before any crypto)."""
 
     element: etree._Element
@@ -234,7 +235,7 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
         policy.require("Transform", policy.c14n, algos[0])
     elif uri.startswith("cid:"):
-        if algos != (Algorithm.SWA_CONTENT_SIGNATURE.value,):
+        if algos != _SWA_SIGNATURE_TRANSFORMS:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                        f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
     else:
@@ -280,8 +281,7 @@ def check_reference(
     return CheckedReference(signed, target, content_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Prechecked:
+class Prechecked(NamedTuple):
     """A SignedInfo that passed :func:`precheck`, with each reference's checked shape."""
 
     signed_info: etree._Element

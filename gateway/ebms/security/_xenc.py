@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -61,12 +61,16 @@ from gateway.namespaces import NS, Algorithm, WssURI
 __all__ = ["DecryptedPart", "decrypt_attachments", "encrypt_attachments"]
 
 _DM = NS.DSIG_MORE_2021
+_XENC_METHOD = qname(NS.XENC, "EncryptionMethod")
+_XENC_CIPHER_DATA = qname(NS.XENC, "CipherData")
+_HKDF_PRFS = frozenset({Algorithm.HMAC_SHA256.value})
+_CONTENT_ONLY = Algorithm.SWA_CONTENT_ONLY.value
+_CIPHERTEXT_TRANSFORMS = [Algorithm.SWA_CIPHERTEXT.value]
 _X25519_SPKI_PREFIX = bytes.fromhex("302a300506032b656e032100")
 """SubjectPublicKeyInfo header of an X25519 key (RFC 8410 §4, OID 1.3.101.110)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DecryptedPart:
+class DecryptedPart(NamedTuple):
     """An attachment after decryption."""
 
     content_type: str
@@ -178,7 +182,7 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
     kids = children_by_tag(params)
     prf = first_of(kids, qname(_DM, "PRF"))
     prf_uri = prf.get("Algorithm") if prf is not None else None
-    policy.require("HKDF PRF", frozenset({Algorithm.HMAC_SHA256.value}), prf_uri)
+    policy.require("HKDF PRF", _HKDF_PRFS, prf_uri)
     salt_el, info_el = first_of(kids, qname(_DM, "Salt")), first_of(kids, qname(_DM, "Info"))
     salt = b64decode(salt_el.text, "HKDF Salt") if salt_el is not None else b""
     info = b64decode(info_el.text, "HKDF Info") if info_el is not None else b""
@@ -209,7 +213,7 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
 def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: DecryptionIdentity,
               security: etree._Element, policy: AlgorithmPolicy) -> bytes:
     kids = children_by_tag(ek)
-    method = first_of(kids, qname(NS.XENC, "EncryptionMethod"))
+    method = first_of(kids, _XENC_METHOD)
     alg = method.get("Algorithm") if method is not None else None
     policy.require("EncryptedKey", policy.key_transport | policy.key_wrap, alg)
     assert method is not None
@@ -224,7 +228,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
     keys = [key for cert, key in identity.pairs() if cert is recipient or cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
-    cd = first_of(kids, qname(NS.XENC, "CipherData"))
+    cd = first_of(kids, _XENC_CIPHER_DATA)
     cv = first_child(cd, NS.XENC, "CipherValue") if cd is not None else None
     wrapped = b64decode(cv.text if cv is not None else None, "EncryptedKey CipherValue")
     private = keys[0]
@@ -293,19 +297,20 @@ def decrypt_attachments(
 
 def _decrypt_data(ed: etree._Element, cek: bytes, attachments: Mapping[str, tuple[str, bytes]],
                   policy: AlgorithmPolicy) -> tuple[str, DecryptedPart]:
-    if ed.get("Type") != Algorithm.SWA_CONTENT_ONLY.value:
+    if ed.get("Type") != _CONTENT_ONLY:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"EncryptedData Type {ed.get('Type')!r}")
-    method = first_child(ed, NS.XENC, "EncryptionMethod")
+    kids = children_by_tag(ed)
+    method = first_of(kids, _XENC_METHOD)
     alg = policy.require("EncryptedData", policy.content_encryption,
                          method.get("Algorithm") if method is not None else None)
-    cd = first_child(ed, NS.XENC, "CipherData")
+    cd = first_of(kids, _XENC_CIPHER_DATA)
     cref = first_child(cd, NS.XENC, "CipherReference") if cd is not None else None
     uri = cref.get("URI") if cref is not None else None
     if cref is None or uri is None or not uri.startswith("cid:"):
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "EncryptedData must reference a cid: part")
     tr = first_child(cref, NS.XENC, "Transforms")
     algos = [t.get("Algorithm") for t in children(tr, NS.DS, "Transform")] if tr is not None else []
-    if algos != [Algorithm.SWA_CIPHERTEXT.value]:
+    if algos != _CIPHERTEXT_TRANSFORMS:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"CipherReference transforms {algos}")
     content_id = uri[4:]
     if content_id not in attachments:
