@@ -336,6 +336,29 @@ class ExpectedPeer:
 
     def check(self, certificate: x509.Certificate) -> None:
         """Exact match of the DER encoding."""
-        if certificate not in self.expected:
+        if not _is_one_of(certificate, self.expected):
             _refuse(f"the signing certificate is not the one configured for {self.name}",
                     certificate)
+
+
+_MATCHES: dict[tuple[int, ...], tuple[tuple[object, ...], bool]] = {}
+
+
+def _is_one_of(certificate: x509.Certificate, expected: tuple[x509.Certificate, ...]) -> bool:
+    """``certificate in expected`` (DER equality), memoised by object identity.
+
+    Comparing certificates re-encodes their DER, which costs more per message than
+    the rest of the peer check; the decoded tokens (``_tokens._decode_bst``) and the
+    PMode's certificates are the same objects message after message, as in
+    :func:`_path_for`. The entry keeps the objects alive, so ids are not reused.
+    """
+    objects = (certificate, *expected)
+    key = tuple(map(id, objects))
+    hit = _MATCHES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        return hit[1]
+    found = certificate in expected
+    if len(_MATCHES) >= 256:
+        _MATCHES.clear()
+    _MATCHES[key] = (objects, found)
+    return found
