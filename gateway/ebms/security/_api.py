@@ -242,31 +242,36 @@ def _verify(
 def _expect_exactly(parts: SoapParts, checked: Sequence[CheckedReference],
                     content_ids: set[str]) -> None:
     """The reference set must equal {eb:Messaging, Body, each attachment} (AS4 §5.1.4)."""
-    wrapped = (qname(NS.EB, "Messaging"), qname(parts.soap_ns, "Body"))
-    seen_elements: list[etree._Element] = []
+    messaging = body = 0
     seen_cids: list[str] = []
     for ref in checked:
-        if ref.target is not None:
-            if ref.target is not parts.messaging and ref.target is not parts.body:
-                if ref.target.tag in wrapped:
-                    raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
-                               f"signed element {ref.reference.uri} is not the message's own "
-                               "Messaging header or Body (signature wrapping)")
+        target = ref.target
+        if target is not None:
+            if target is parts.messaging:
+                messaging += 1
+            elif target is parts.body:
+                body += 1
+            elif target.tag == _MESSAGING or target.tag == f"{{{parts.soap_ns}}}Body":
+                raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
+                           f"signed element {ref.reference.uri} is not the message's own "
+                           "Messaging header or Body (signature wrapping)")
+            else:
                 raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                            f"unexpected signed element {ref.reference.uri}")
-            seen_elements.append(ref.target)
         elif ref.content_id is not None:
             seen_cids.append(ref.content_id)
-    for element, name in ((parts.messaging, "eb:Messaging"), (parts.body, "the SOAP Body")):
-        count = sum(1 for e in seen_elements if e is element)
+    for count, name in ((messaging, "eb:Messaging"), (body, "the SOAP Body")):
         if count != 1:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                        f"{name} is signed {count} times (expected once)")
-    if len(seen_cids) != len(set(seen_cids)) or set(seen_cids) != content_ids:
+    if len(seen_cids) != len(content_ids) or set(seen_cids) != content_ids:
         unsigned = sorted(content_ids - set(seen_cids))
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
                    "the signed attachments differ from the message's attachments",
                    detail=f"unsigned: {unsigned}")
+
+
+_MESSAGING = qname(NS.EB, "Messaging")
 
 
 def _policy(profile: SecurityProfile, unsafe: AlgorithmPolicy | None) -> AlgorithmPolicy:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -92,21 +92,16 @@ _ID_VALUES = etree.XPath("//@wsu:Id | //@Id | //@ID | //@id", namespaces={"wsu":
 
 def index_ids(root: etree._Element) -> dict[str, etree._Element]:
     """Map every id value to its element; refuse a value that occurs twice."""
-    index: dict[str, etree._Element] = {}
-    found = _ID_VALUES(root)
-    assert isinstance(found, list)
-    for value in found:
-        assert isinstance(value, etree._ElementUnicodeResult)
-        element = value.getparent()
-        assert element is not None
-        key = str(value)
-        if key in index and index[key] is not element:
-            raise fail(
-                EbmsErrorCode.FAILED_AUTHENTICATION,
-                f"id {key!r} occurs more than once in the message",
-            )
-        index[key] = element
-    return index
+    found = cast("list[etree._ElementUnicodeResult]", _ID_VALUES(root))
+    index = {str(value): value.getparent() for value in found}
+    if len(index) != len(found):  # a value repeats: allowed only on the same element
+        for value in found:
+            if index[str(value)] is not value.getparent():
+                raise fail(
+                    EbmsErrorCode.FAILED_AUTHENTICATION,
+                    f"id {str(value)!r} occurs more than once in the message",
+                )
+    return cast("dict[str, etree._Element]", index)
 
 
 def element_id(element: etree._Element) -> str | None:

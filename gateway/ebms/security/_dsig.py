@@ -78,8 +78,7 @@ class SignedReference:
         return b64encode(self.digest_value)
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentContent:
+class AttachmentContent(NamedTuple):
     """What the signature transform sees of one attachment."""
 
     content_type: str
