@@ -86,7 +86,7 @@ class VerifiedMessage:
     """What a verified (and decrypted) user message proves - nothing else."""
 
     messaging: bytes
-    """The signed ``eb:Messaging`` element, serialized."""
+    """The signed ``eb:Messaging`` element: the canonical octets its digest covers."""
     attachments: tuple[MimePart, ...]
     """Decrypted attachments whose digests matched (still compressed if the leg compresses)."""
     signer: x509.Certificate
@@ -274,6 +274,12 @@ def _expect_exactly(parts: SoapParts, checked: Sequence[CheckedReference],
 _MESSAGING = qname(NS.EB, "Messaging")
 
 
+def _signed_messaging(parts: SoapParts, checked: Sequence[CheckedReference]) -> bytes:
+    """The eb:Messaging octets the signature covers: its Exclusive C14N as digested
+    ("see what is signed"; :func:`_expect_exactly` ensured there is one)."""
+    return next(ref.octets for ref in checked if ref.target is parts.messaging)
+
+
 def _policy(profile: SecurityProfile, unsafe: AlgorithmPolicy | None) -> AlgorithmPolicy:
     return unsafe if unsafe is not None else policy_for(profile)
 
@@ -326,7 +332,7 @@ def open_message(
     signer, checked = _verify(parts, ids, content, trust=trust, expected_peer=expected_peer,
                               policy=policy, now=now)
     return VerifiedMessage(
-        messaging=bytes(etree.tostring(parts.messaging)),
+        messaging=_signed_messaging(parts, checked),
         attachments=tuple(opened[p.content_id] for p in attachments),
         signer=signer,
         references=tuple(c.reference for c in checked),
@@ -348,5 +354,5 @@ def verify_signal(
     ids = index_ids(root)
     signer, checked = _verify(parts, ids, {}, trust=trust, expected_peer=expected_peer,
                               policy=_policy(profile, unsafe_algorithm_policy), now=now)
-    return VerifiedSignal(bytes(etree.tostring(parts.messaging)), signer,
+    return VerifiedSignal(_signed_messaging(parts, checked), signer,
                           tuple(c.reference for c in checked))

@@ -92,6 +92,9 @@ class CheckedReference(NamedTuple):
     target: etree._Element | None
     """The element of a same-document reference; None for ``cid:``."""
     content_id: str | None
+    octets: bytes = b""
+    """What was digested for a same-document reference (its canonical form); empty for
+    ``cid:`` references (the attachment itself is handed back)."""
 
 
 def attachment_digest_input(content_type: str, data: bytes) -> bytes:
@@ -277,7 +280,7 @@ def check_reference(
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, f"digest of reference {uri} does not match")
     signed = SignedReference(uri, shape.transforms, shape.digest_method, expected,
                              shape.prefix_lists)
-    return CheckedReference(signed, target, content_id)
+    return CheckedReference(signed, target, content_id, data if target is not None else b"")
 
 
 class Prechecked(NamedTuple):
