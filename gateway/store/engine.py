@@ -10,6 +10,8 @@ transactions use a plain ``BEGIN`` (a WAL snapshot, no write lock).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,28 @@ def open_engine(url: str, *, pool_size: int = 10, max_overflow: int = 40) -> Eng
     )
 
 
+def _enter_wal(cursor: sqlite3.Cursor) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the lock.
+
+    Switching a new database file to WAL needs an exclusive lock, and SQLite may
+    answer "database is locked" at once instead of calling the busy handler (it does
+    so when waiting could deadlock), e.g. when several processes start on a fresh
+    file together. Retry with backoff for up to the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
 def _sqlite_engine(parsed: URL) -> Engine:
     database = parsed.database or ""
     in_memory = database in {"", ":memory:"}
@@ -79,7 +103,7 @@ def _sqlite_engine(parsed: URL) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _enter_wal(cursor)
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
