@@ -15,94 +15,32 @@ Separate processes on loopback, real HTTP(S):
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
-import re
 import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from gateway.settings import Settings
 from mocks.eu_peers.processes import ProcessGroup, free_port
+from mocks.loopback import PROJECT, Tls, de_pmode, make_tls
 from mocks.pki import TestPki
 
-PROJECT = Path(__file__).resolve().parents[2]
+__all__ = [
+    "OTHER_TOKEN",
+    "TOKEN",
+    "WEBHOOK_SECRET",
+    "Tls",
+    "World",
+    "de_config",
+    "make_tls",
+    "start_world",
+]
+
 TOKEN = "wsp-token-0123456789abcdef"  # noqa: S105 (loopback demo/test token)
 OTHER_TOKEN = "other-portal-token-9876543210"  # noqa: S105 (loopback demo/test token)
 WEBHOOK_SECRET = "wsp-webhook-key-0123456789"  # noqa: S105 (loopback demo/test key)
-
-
-@dataclass(frozen=True)
-class Tls:
-    """A localhost CA and one server certificate (127.0.0.1, localhost)."""
-
-    ca: Path
-    cert: Path
-    key: Path
-
-    @property
-    def context(self) -> ssl.SSLContext:
-        """A client context trusting the CA."""
-        return ssl.create_default_context(cafile=str(self.ca))
-
-
-def make_tls(folder: Path) -> Tls:
-    """Write a throw-away CA and a server certificate for loopback."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loopback test TLS CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(hours=1))
-          .not_valid_after(now + dt.timedelta(days=2))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                       False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                         critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-            .issuer_name(ca_name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(hours=1))
-            .not_valid_after(now + dt.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    folder.mkdir(parents=True, exist_ok=True)
-    tls = Tls(folder / "ca.pem", folder / "server.pem", folder / "server.key.pem")
-    tls.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    tls.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    tls.key.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return tls
-
-
-def de_pmode(pki: TestPki, ports: dict[str, int]) -> str:
-    """The example PMode with the mocks' HTTPS endpoints and the test PKI's certificates."""
-    text = (PROJECT / "docs" / "examples" / "pmode-oots.toml").read_text(encoding="utf-8")
-    for host, who in (("as4.nl-oots.example", "nl"), ("as4.at-oots.example", "at")):
-        text = text.replace(f"https://{host}/domibus/services/msh",
-                            f"https://127.0.0.1:{ports[who]}/as4")
-    text = re.sub(r'"\.\./\.\./var/pki/([a-z0-9.-]+\.pem)"',
-                  lambda m: f'"{pki.directory / m.group(1)}"', text)
-    return re.sub(r'^retry = "[^"]*"', 'retry = "1;3;CONSTANT"', text, flags=re.MULTILINE)
 
 
 def de_config(root: Path, settings: Settings, pki: TestPki, tls: Tls,

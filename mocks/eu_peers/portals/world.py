@@ -11,9 +11,6 @@ Files (TLS CA, PMode, configuration) are written at run time under ``root``.
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
-import re
 import secrets
 import ssl
 import time
@@ -21,90 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from gateway.audit._keys import generate_keys
 from gateway.settings import Settings
 from mocks.eu_peers.processes import ProcessGroup, Spawned, free_port
+from mocks.loopback import PROJECT, Tls, de_pmode, make_tls
 from mocks.pki import TestPki
 
 __all__ = ["GewerbeWorld", "Tls", "make_tls", "start_gewerbe_world"]
 
-PROJECT = Path(__file__).resolve().parents[3]
-
-
-@dataclass(frozen=True)
-class Tls:
-    """A throw-away loopback CA and one server certificate (127.0.0.1, localhost)."""
-
-    ca: Path
-    cert: Path
-    key: Path
-
-    @property
-    def context(self) -> ssl.SSLContext:
-        """A client context trusting the CA."""
-        return ssl.create_default_context(cafile=str(self.ca))
-
-
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-
-def make_tls(folder: Path) -> Tls:
-    """Write the CA and the server certificate (valid two days) into ``folder``."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(_name("Gewerbe loopback CA"))
-          .issuer_name(_name("Gewerbe loopback CA")).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
-          .not_valid_after(now + dt.timedelta(days=2))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                       False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                         critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    cert = (x509.CertificateBuilder().subject_name(_name("127.0.0.1"))
-            .issuer_name(_name("Gewerbe loopback CA")).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(hours=1))
-            .not_valid_after(now + dt.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    folder.mkdir(parents=True, exist_ok=True)
-    tls = Tls(folder / "ca.pem", folder / "server.pem", folder / "server.key.pem")
-    tls.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    tls.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    tls.key.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return tls
-
-
-def _pmode(pki: TestPki, ports: dict[str, int]) -> str:
-    text = (PROJECT / "docs" / "examples" / "pmode-oots.toml").read_text(encoding="utf-8")
-    for host, who in (("as4.nl-oots.example", "nl"), ("as4.at-oots.example", "at")):
-        text = text.replace(f"https://{host}/domibus/services/msh",
-                            f"https://127.0.0.1:{ports[who]}/as4")
-    text = re.sub(r'"\.\./\.\./var/pki/([a-z0-9.-]+\.pem)"',
-                  lambda m: f'"{pki.directory / m.group(1)}"', text)
-    return re.sub(r'^retry = "[^"]*"', 'retry = "1;2;CONSTANT"', text, flags=re.MULTILINE)
-
-
 def _config(root: Path, settings: Settings, pki: TestPki, tls: Tls, ports: dict[str, int],
             public: str) -> Path:
-    (root / "pmode-de.toml").write_text(_pmode(pki, ports), encoding="utf-8")
+    (root / "pmode-de.toml").write_text(de_pmode(pki, ports, retry="1;2;CONSTANT"),
+                                        encoding="utf-8")
     cs = f"http://127.0.0.1:{ports['cs']}"
     config = root / "gateway.toml"
     config.write_text(f"""var_dir = "{root / 'de'}"
