@@ -23,7 +23,8 @@ transform, no WS-Security token references (BST / SKI / IssuerSerial inside
 expected set of elements at fixed positions. Its XML-Enc support does not cover
 CipherReference attachments or X25519/HKDF key agreement either. We therefore build
 and check ``ds:Signature`` with lxml exclusive C14N and ``cryptography`` directly
-(:mod:`._dsig`, :mod:`._xenc`), keeping the code small and the checks explicit.
+(:mod:`._dsig`, :mod:`._xenc`), keeping the code small and the checks explicit. The
+outgoing header is written as text (:mod:`._header` says why and under which rules).
 """
 
 from __future__ import annotations
