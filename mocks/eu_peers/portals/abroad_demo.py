@@ -7,7 +7,7 @@ person in a browser without JavaScript would (plain HTTP client), registers the 
 HRB number -> our preview space (mock eID login, approve) -> the foreign form prefilled with
 the source of every field. Prints each step and where to open the pages to repeat it by hand
 (``--keep`` leaves the processes running until Ctrl-C; the https names need the TLS front
-of :mod:`.abroad.front`, started with ``--keep`` and printed with Chromium flags).
+of :mod:`mocks.tls_front`, started with ``--keep`` and printed with Chromium flags).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 
 from gateway.settings import Settings
 from mocks.de_registers.browser import decide, login
-from mocks.eu_peers.portals.abroad.front import HostFront
 from mocks.eu_peers.portals.abroad.world import PORTAL_PUBLIC, AbroadWorld
 from mocks.pki import ensure_pki
+from mocks.tls_front import HostFront
 
 JANA = {"court": "K1101R", "register_type": "HRB", "number": "116737", "given": "Jana",
         "family": "Petersen", "born": "1979-05-02", "person_id": "DE/NL/PETERSENJANA1979"}

@@ -16,9 +16,9 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from gateway.settings import Settings
 from mocks.de_registers.world import PUBLIC
-from mocks.eu_peers.portals.abroad.front import HostFront
 from mocks.eu_peers.portals.abroad.world import PORTAL_PUBLIC, AbroadWorld
 from mocks.pki import TestPki
+from mocks.tls_front import HostFront
 
 pytestmark = pytest.mark.timeout(180)
 JANA = "DE/NL/PETERSENJANA1979"
