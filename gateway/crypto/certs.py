@@ -107,13 +107,29 @@ def decode_pkipath(data: bytes, *, max_certificates: int = 10) -> tuple[x509.Cer
     return tuple(certs)
 
 
+_SKI_BY_OBJECT: dict[int, tuple[x509.Certificate, bytes]] = {}
+
+
 def subject_key_identifier(certificate: x509.Certificate) -> bytes:
-    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against."""
+    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against.
+
+    Memoised by object identity: our own and the PMode's certificates are asked every
+    message, and reading the extension costs more than the look-up (hashing a
+    certificate re-encodes its DER, so the key is ``id()``; the entry keeps the object
+    alive, so the id cannot be reused while it exists).
+    """
+    hit = _SKI_BY_OBJECT.get(id(certificate))
+    if hit is not None and hit[0] is certificate:
+        return hit[1]
     try:
         ext = certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-        return ext.value.digest
+        ski = ext.value.digest
     except x509.ExtensionNotFound:
-        return x509.SubjectKeyIdentifier.from_public_key(certificate.public_key()).digest
+        ski = x509.SubjectKeyIdentifier.from_public_key(certificate.public_key()).digest
+    if len(_SKI_BY_OBJECT) >= 256:
+        _SKI_BY_OBJECT.clear()
+    _SKI_BY_OBJECT[id(certificate)] = (certificate, ski)
+    return ski
 
 
 def matches_issuer_serial(certificate: x509.Certificate, issuer: str, serial: int) -> bool:

@@ -74,6 +74,10 @@ def first_of(kids: dict[str, list[etree._Element]], tag: str) -> etree._Element 
 
 def b64decode(text: str | None, what: str) -> bytes:
     """Strict base64 of element text (whitespace allowed); EBMS:0101 on garbage."""
+    try:
+        return binascii.a2b_base64(text or "", strict_mode=True)
+    except (binascii.Error, ValueError):
+        pass  # line breaks or other whitespace (allowed), or garbage (refused below)
     cleaned = "".join((text or "").split())
     try:
         return binascii.a2b_base64(cleaned, strict_mode=True)

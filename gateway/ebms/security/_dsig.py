@@ -187,7 +187,7 @@ def _algorithm_of(el: etree._Element | None) -> str | None:
 
 def _prefix_list(method: etree._Element | None) -> tuple[str, ...] | None:
     """The ``InclusiveNamespaces/@PrefixList`` tokens of a method/transform, as written."""
-    if method is None:
+    if method is None or not len(method):  # len(): no children, no look-up
         return None
     inc = next(method.iterchildren(_EC_INCLUSIVE), None)
     return None if inc is None else tuple((inc.get("PrefixList") or "").split())
@@ -225,13 +225,19 @@ class ReferenceShape(NamedTuple):
 def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
     """URI form, transforms and DigestMethod against the allow-list (before any crypto)."""
     uri = ref.get("URI") or ""
-    kids = children_by_tag(ref)
-    transforms_el = first_of(kids, _DS_TRANSFORMS)
-    transforms = (list(transforms_el.iterchildren(_DS_TRANSFORM))
+    transforms_el = digest_el = value_el = None
+    for child in ref:  # one pass; the first of each kind counts, as with first_child
+        tag = child.tag
+        if tag == _DS_TRANSFORMS:
+            transforms_el = child if transforms_el is None else transforms_el
+        elif tag == _DS_DIGEST_METHOD:
+            digest_el = child if digest_el is None else digest_el
+        elif tag == _DS_DIGEST_VALUE:
+            value_el = child if value_el is None else value_el
+    transforms = ([t for t in transforms_el if t.tag == _DS_TRANSFORM]
                   if transforms_el is not None else [])
     algos = tuple(t.get("Algorithm") or "" for t in transforms)
-    digest_uri = policy.require("DigestMethod", policy.digest,
-                                _algorithm_of(first_of(kids, _DS_DIGEST_METHOD)))
+    digest_uri = policy.require("DigestMethod", policy.digest, _algorithm_of(digest_el))
     if uri.startswith("#") and len(uri) > 1:
         if len(algos) != 1:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference {uri}: transforms {algos}")
@@ -242,7 +248,6 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
                        f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
     else:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
-    value_el = first_of(kids, _DS_DIGEST_VALUE)
     return ReferenceShape(ref, uri, algos, tuple(_prefix_list(t) for t in transforms),
                           digest_uri, value_el.text if value_el is not None else None)
 
