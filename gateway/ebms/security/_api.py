@@ -225,8 +225,7 @@ def _verify(
                    f"{len(uris)} references ({len(set(uris))} distinct) for "
                    f"{len(content)} attachments: not the AS4 reference set")
     known = list(expected_peer.certificates) if expected_peer is not None else []
-    token = resolve_key_info(first_child(signature, NS.DS, "KeyInfo"), ids, known,
-                             parts.security)
+    token = resolve_key_info(signed_info.key_info, ids, known, parts.security)
     trust.validate(token.certificate, intermediates=token.intermediates, now=now,
                    purpose=KeyPurpose.SIGNING)
     if expected_peer is not None:

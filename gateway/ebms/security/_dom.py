@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from collections.abc import Sequence
 from typing import NamedTuple, cast
 
 from lxml import etree
@@ -31,6 +32,7 @@ __all__ = [
     "index_ids",
     "new_id",
     "qname",
+    "shaped",
     "soap_parts",
 ]
 
@@ -49,21 +51,55 @@ def new_id(prefix: str) -> str:
 
 def children(element: etree._Element, ns: str, local: str) -> list[etree._Element]:
     """Direct element children named ``{ns}local``."""
-    return list(element.iterchildren(f"{{{ns}}}{local}"))
+    tag = f"{{{ns}}}{local}"
+    return [child for child in element if child.tag == tag]
 
 
 def first_child(element: etree._Element, ns: str, local: str) -> etree._Element | None:
-    """The first direct child ``{ns}local`` or None."""
-    return next(element.iterchildren(f"{{{ns}}}{local}"), None)
+    """The first direct child ``{ns}local`` or None.
+
+    The first child is tried first: in the profile's headers the wanted element is
+    usually the first (often the only) child, and indexing is much cheaper than a
+    filtered iterator. Comments and PIs have a non-string tag and never match.
+    """
+    tag = f"{{{ns}}}{local}"
+    if len(element):
+        head = element[0]
+        if head.tag == tag:
+            return head
+    return next(element.iterchildren(tag), None)
 
 
 def children_by_tag(element: etree._Element) -> dict[str, list[etree._Element]]:
     """Direct element children grouped by Clark tag, from one pass over them (cheaper
     than several :func:`first_child` look-ups of the same parent)."""
     out: dict[str, list[etree._Element]] = {}
-    for child in element.iterchildren(etree.Element):
-        out.setdefault(child.tag, []).append(child)
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:  # elements only: comments and PIs have a factory as tag
+            found = out.get(tag)
+            if found is None:
+                out[tag] = [child]
+            else:
+                found.append(child)
     return out
+
+
+def shaped(element: etree._Element,
+           tags: tuple[str, ...]) -> Sequence[etree._Element | None]:
+    """For each Clark tag of ``tags`` (all distinct), the first direct child element
+    with that tag, or None.
+
+    Fast path: the children are exactly ``tags`` in that order - the schema's
+    sequence, which is what implementations write - checked with one comparison.
+    Otherwise (an optional element left out, comments, another order, extra or
+    repeated elements) the children are grouped by tag. The result is the same.
+    """
+    kids = list(element)
+    if len(kids) == len(tags) and tuple([kid.tag for kid in kids]) == tags:
+        return kids
+    found = children_by_tag(element)
+    return [first_of(found, tag) for tag in tags]
 
 
 def first_of(kids: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:

@@ -29,9 +29,7 @@ from gateway.crypto.c14n import exc_c14n
 from gateway.ebms.security._dom import (
     b64decode,
     b64encode,
-    children,
     children_by_tag,
-    first_child,
     first_of,
     new_id,
     qname,
@@ -295,21 +293,44 @@ class Prechecked(NamedTuple):
     c14n_method: etree._Element | None
     signature_method: str
     references: tuple[ReferenceShape, ...]
+    signature_value: etree._Element | None = None
+    """The signature's first ``ds:SignatureValue``."""
+    key_info: etree._Element | None = None
+    """The signature's first ``ds:KeyInfo``."""
+
+
+_DS_SIGNED_INFO = qname(NS.DS, "SignedInfo")
+_DS_SIGNATURE_VALUE = qname(NS.DS, "SignatureValue")
+_DS_KEY_INFO = qname(NS.DS, "KeyInfo")
+_SIGNATURE_SHAPE = (_DS_SIGNED_INFO, _DS_SIGNATURE_VALUE, _DS_KEY_INFO)
+"""``ds:Signature``'s children as every implementation writes them (XML-DSig §4.1)."""
+
+
+def _signature_parts(
+    signature: etree._Element,
+) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
+    """The one SignedInfo, the first SignatureValue and KeyInfo (EBMS:0101 unless
+    exactly one SignedInfo)."""
+    kids = list(signature)
+    if len(kids) == 3 and (kids[0].tag, kids[1].tag, kids[2].tag) == _SIGNATURE_SHAPE:
+        return kids[0], kids[1], kids[2]
+    found = children_by_tag(signature)
+    infos = found.get(_DS_SIGNED_INFO, [])
+    if len(infos) != 1:
+        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
+    return infos[0], first_of(found, _DS_SIGNATURE_VALUE), first_of(found, _DS_KEY_INFO)
 
 
 def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
     """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto."""
-    infos = children(signature, NS.DS, "SignedInfo")
-    if len(infos) != 1:
-        raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "ds:Signature needs one ds:SignedInfo")
-    si = infos[0]
+    si, value_el, key_info = _signature_parts(signature)
     kids = children_by_tag(si)
     c14n_el = first_of(kids, _DS_C14N_METHOD)
     policy.require("CanonicalizationMethod", policy.c14n, _algorithm_of(c14n_el))
     sig_uri = policy.require("SignatureMethod", policy.signature,
                              _algorithm_of(first_of(kids, _DS_SIGNATURE_METHOD)))
-    refs = tuple(_shape(ref, policy) for ref in kids.get(_DS_REFERENCE, ()))
-    return Prechecked(si, c14n_el, sig_uri, refs)
+    refs = tuple([_shape(ref, policy) for ref in kids.get(_DS_REFERENCE, ())])
+    return Prechecked(si, c14n_el, sig_uri, refs, value_el, key_info)
 
 
 def check_signature(
@@ -329,7 +350,7 @@ def check_signature(
     """
     checked = prechecked if prechecked is not None else precheck(signature, policy)
     sig_uri = checked.signature_method
-    value_el = first_child(signature, NS.DS, "SignatureValue")
+    value_el = checked.signature_value
     value = b64decode(value_el.text if value_el is not None else None, "SignatureValue")
     data = exc_c14n(checked.signed_info, inclusive_prefixes(checked.c14n_method))
     try:
@@ -341,7 +362,7 @@ def check_signature(
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, exc.message) from exc
     except CryptoFailure as exc:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, exc.message) from exc
-    return tuple(
+    return tuple([
         check_reference(shape.element, ids, attachments, policy, shape)
         for shape in checked.references
-    )
+    ])

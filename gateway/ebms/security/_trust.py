@@ -22,7 +22,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
@@ -189,16 +189,33 @@ class AnchoredChain:
         purpose: KeyPurpose,
     ) -> None:
         """Build the path leaf -> anchor and check every link (validity at ``now``)."""
-        path = _path_for(certificate, tuple(intermediates), self.anchors, self.max_depth)
-        if isinstance(path, str):
-            _refuse(path, certificate)
+        chain = _path_for(certificate, tuple(intermediates), self.anchors, self.max_depth)
+        if isinstance(chain, str):
+            _refuse(chain, certificate)
             return
-        for cert in path:
-            _valid_at(cert, now)
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        if not chain.not_before <= now <= chain.not_after:
+            for cert in chain.path:  # which link is out of its validity period
+                _valid_at(cert, now)
 
 
-_Path = tuple[x509.Certificate, ...] | str
-_SAME_OBJECTS: dict[tuple[int, ...], tuple[tuple[object, ...], _Path]] = {}
+class _Chain(NamedTuple):
+    """A built path and the period in which every link of it is valid."""
+
+    path: tuple[x509.Certificate, ...]
+    not_before: datetime
+    not_after: datetime
+
+
+def _chain(path: tuple[x509.Certificate, ...] | str) -> _Chain | str:
+    if isinstance(path, str):
+        return path
+    return _Chain(path, max(c.not_valid_before_utc for c in path),
+                  min(c.not_valid_after_utc for c in path))
+
+
+_SAME_OBJECTS: dict[tuple[int, ...], tuple[tuple[object, ...], _Chain | str]] = {}
 
 
 def _path_for(
@@ -206,8 +223,9 @@ def _path_for(
     intermediates: tuple[x509.Certificate, ...],
     anchors: tuple[x509.Certificate, ...],
     max_depth: int,
-) -> tuple[x509.Certificate, ...] | str:
-    """:func:`_build_path`, first memoised by object identity.
+) -> _Chain | str:
+    """:func:`_build_path` with the path's common validity period, memoised by
+    object identity.
 
     Hashing or comparing an ``x509.Certificate`` re-encodes its DER (~10 us each), which
     made the memoised look-up cost more than the signature check; peers' tokens are
@@ -219,11 +237,11 @@ def _path_for(
     hit = _SAME_OBJECTS.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
         return hit[1]
-    path = _build_path(leaf, intermediates, anchors, max_depth)
+    chain = _chain(_build_path(leaf, intermediates, anchors, max_depth))
     if len(_SAME_OBJECTS) >= 256:
         _SAME_OBJECTS.clear()
-    _SAME_OBJECTS[key] = (objects, path)
-    return path
+    _SAME_OBJECTS[key] = (objects, chain)
+    return chain
 
 
 @functools.lru_cache(maxsize=256)
@@ -274,16 +292,32 @@ class KeyUsageCheck:
     ) -> None:
         """Signing needs digitalSignature or nonRepudiation; encryption needs
         keyEncipherment (RSA) or keyAgreement (X25519)."""
-        try:
-            ku = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-        except x509.ExtensionNotFound:
-            return
+        if not _usage_allows(certificate, purpose):
+            _refuse(f"certificate keyUsage does not allow {purpose.value}", certificate)
+
+
+_USAGE: dict[tuple[int, KeyPurpose], tuple[x509.Certificate, bool]] = {}
+
+
+def _usage_allows(certificate: x509.Certificate, purpose: KeyPurpose) -> bool:
+    """Whether the keyUsage extension (when present) allows ``purpose``; memoised by
+    object identity as :func:`_path_for` is (the entry keeps the certificate alive)."""
+    hit = _USAGE.get((id(certificate), purpose))
+    if hit is not None and hit[0] is certificate:
+        return hit[1]
+    try:
+        ku = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        ok = True
+    else:
         if purpose is KeyPurpose.SIGNING:
             ok = ku.digital_signature or ku.content_commitment
         else:
             ok = ku.key_encipherment or ku.key_agreement
-        if not ok:
-            _refuse(f"certificate keyUsage does not allow {purpose.value}", certificate)
+    if len(_USAGE) >= 256:
+        _USAGE.clear()
+    _USAGE[(id(certificate), purpose)] = (certificate, ok)
+    return ok
 
 
 @dataclass(frozen=True, slots=True)

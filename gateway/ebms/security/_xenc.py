@@ -45,11 +45,10 @@ from gateway.ebms.security._dom import (
     b64decode,
     b64encode,
     children,
-    children_by_tag,
     first_child,
-    first_of,
     new_id,
     qname,
+    shaped,
 )
 from gateway.ebms.security._header import algorithm_element, element
 from gateway.ebms.security._profiles import AlgorithmPolicy, SecurityProfile, fail
@@ -63,6 +62,8 @@ __all__ = ["DecryptedPart", "decrypt_attachments", "encrypt_attachments"]
 _DM = NS.DSIG_MORE_2021
 _XENC_METHOD = qname(NS.XENC, "EncryptionMethod")
 _XENC_CIPHER_DATA = qname(NS.XENC, "CipherData")
+_XENC_ENCRYPTED_DATA = qname(NS.XENC, "EncryptedData")
+_DS_KEY_INFO = qname(NS.DS, "KeyInfo")
 _HKDF_PRFS = frozenset({Algorithm.HMAC_SHA256.value})
 _CONTENT_ONLY = Algorithm.SWA_CONTENT_ONLY.value
 _CIPHERTEXT_TRANSFORMS = [Algorithm.SWA_CIPHERTEXT.value]
@@ -169,28 +170,35 @@ def _decrypt_failure(message: str) -> Exception:
     return fail(EbmsErrorCode.FAILED_DECRYPTION, message)
 
 
-def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) -> bytes:
+_XENC11_KDM = qname(NS.XENC11, "KeyDerivationMethod")
+_XENC_OKI = qname(NS.XENC, "OriginatorKeyInfo")
+_XENC_RKI = qname(NS.XENC, "RecipientKeyInfo")
+_XENC_REFERENCE_LIST = qname(NS.XENC, "ReferenceList")
+_EK_SHAPE = (_XENC_METHOD, _DS_KEY_INFO, _XENC_CIPHER_DATA, _XENC_REFERENCE_LIST)
+"""xenc:EncryptedKey's children we read, in schema order (XML-Enc §3.5.1)."""
+_AM_SHAPE = (_XENC11_KDM, _XENC_OKI, _XENC_RKI)
+"""xenc:AgreementMethod's children we read (XML-Enc 1.1 §5.6), in schema order."""
+_HKDF_SHAPE = tuple(qname(_DM, local) for local in ("PRF", "Salt", "Info", "KeyLength"))
+"""dsig-more:HKDFParams (RFC 9231 §2.7.1 as eDelivery AS4 2.0 uses it), in order."""
+_ED_SHAPE = (_XENC_METHOD, _DS_KEY_INFO, _XENC_CIPHER_DATA)
+
+
+def _derive_kek(am: etree._Element, kdm: etree._Element | None, oki: etree._Element | None,
+                private: object, policy: AlgorithmPolicy) -> bytes:
     policy.require("AgreementMethod", policy.key_agreement, am.get("Algorithm"))
-    am_kids = children_by_tag(am)
-    kdm = first_of(am_kids, qname(NS.XENC11, "KeyDerivationMethod"))
     policy.require("KeyDerivationMethod", policy.key_derivation,
                    kdm.get("Algorithm") if kdm is not None else None)
     assert kdm is not None
     params = first_child(kdm, _DM, "HKDFParams")
     if params is None:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "HKDF without dsig-more:HKDFParams")
-    kids = children_by_tag(params)
-    prf = first_of(kids, qname(_DM, "PRF"))
-    prf_uri = prf.get("Algorithm") if prf is not None else None
-    policy.require("HKDF PRF", _HKDF_PRFS, prf_uri)
-    salt_el, info_el = first_of(kids, qname(_DM, "Salt")), first_of(kids, qname(_DM, "Info"))
+    prf, salt_el, info_el, length_el = shaped(params, _HKDF_SHAPE)
+    policy.require("HKDF PRF", _HKDF_PRFS, prf.get("Algorithm") if prf is not None else None)
     salt = b64decode(salt_el.text, "HKDF Salt") if salt_el is not None else b""
     info = b64decode(info_el.text, "HKDF Info") if info_el is not None else b""
-    length_el = first_of(kids, qname(_DM, "KeyLength"))
     length_text = (length_el.text or "").strip() if length_el is not None else "128"
     if length_text not in ("128", "16"):
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"HKDF KeyLength {length_text!r}")
-    oki = first_of(am_kids, qname(NS.XENC, "OriginatorKeyInfo"))
     der_el = first_child(oki, NS.DSIG11, "DEREncodedKeyValue") if oki is not None else None
     if der_el is None:
         raise _decrypt_failure("AgreementMethod has no originator DEREncodedKeyValue")
@@ -212,23 +220,31 @@ def _derive_kek(am: etree._Element, private: object, policy: AlgorithmPolicy) ->
 
 def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: DecryptionIdentity,
               security: etree._Element, policy: AlgorithmPolicy) -> bytes:
-    kids = children_by_tag(ek)
-    method = first_of(kids, _XENC_METHOD)
+    """The content key an ``xenc:EncryptedKey`` carries for us."""
+    return _open_shaped_key(shaped(ek, _EK_SHAPE), ids, identity, policy)
+
+
+def _open_shaped_key(ek_parts: Sequence[etree._Element | None],
+                     ids: Mapping[str, etree._Element], identity: DecryptionIdentity,
+                     policy: AlgorithmPolicy) -> bytes:
+    method, key_info, cd, _ = ek_parts
     alg = method.get("Algorithm") if method is not None else None
     policy.require("EncryptedKey", policy.key_transport | policy.key_wrap, alg)
     assert method is not None
-    key_info = first_of(kids, qname(NS.DS, "KeyInfo"))
     am = first_child(key_info, NS.XENC, "AgreementMethod") if key_info is not None else None
-    ref_info = first_child(am, NS.XENC, "RecipientKeyInfo") if am is not None else key_info
-    ours = [cert for cert, _ in identity.pairs()]
+    if am is not None:
+        kdm, oki, ref_info = shaped(am, _AM_SHAPE)
+    else:
+        kdm = oki = None
+        ref_info = key_info
+    pairs = identity.pairs()
     try:  # our certificates only: SKI / IssuerSerial / a BST holding one of them
-        recipient = resolve_key_info(ref_info, ids, ours).certificate
+        recipient = resolve_key_info(ref_info, ids, [cert for cert, _ in pairs]).certificate
     except EbmsError as exc:
         raise _decrypt_failure(f"the message is not encrypted for us: {exc.message}") from exc
-    keys = [key for cert, key in identity.pairs() if cert is recipient or cert == recipient]
+    keys = [key for cert, key in pairs if cert is recipient or cert == recipient]
     if not keys:
         raise _decrypt_failure("the message is not encrypted for our decryption certificate")
-    cd = first_of(kids, _XENC_CIPHER_DATA)
     cv = first_child(cd, NS.XENC, "CipherValue") if cd is not None else None
     wrapped = b64decode(cv.text if cv is not None else None, "EncryptedKey CipherValue")
     private = keys[0]
@@ -236,7 +252,7 @@ def _open_key(ek: etree._Element, ids: Mapping[str, etree._Element], identity: D
         if am is not None:
             if alg not in policy.key_wrap:
                 raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"key wrap {alg!r}")
-            return primitives.aes_key_unwrap(_derive_kek(am, private, policy), wrapped)
+            return primitives.aes_key_unwrap(_derive_kek(am, kdm, oki, private, policy), wrapped)
         if not isinstance(private, rsa.RSAPrivateKey):
             raise _decrypt_failure("key transport needs an RSA decryption key")
         digest_el = first_child(method, NS.DS, "DigestMethod")
@@ -273,15 +289,16 @@ def decrypt_attachments(
     if len(keys) > 1:  # AS4 §5.1.7 one content key per message; more is a decryption DoS
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"{len(keys)} EncryptedKey elements")
     for ek in keys:
-        ref_list = first_child(ek, NS.XENC, "ReferenceList")
+        ek_parts = shaped(ek, _EK_SHAPE)
+        ref_list = ek_parts[3]
         refs = children(ref_list, NS.XENC, "DataReference") if ref_list is not None else []
         if not refs:
             continue
-        cek = _open_key(ek, ids, identity, security, policy)
+        cek = _open_shaped_key(ek_parts, ids, identity, policy)
         for ref in refs:
             uri = ref.get("URI") or ""
             ed = ids.get(uri[1:]) if uri.startswith("#") else None
-            if ed is None or ed.tag != qname(NS.XENC, "EncryptedData"):
+            if ed is None or ed.tag != _XENC_ENCRYPTED_DATA:
                 raise _decrypt_failure(f"DataReference {uri!r} names no EncryptedData")
             opened.append(ed)
             content_id, part = _decrypt_data(ed, cek, attachments, policy)
@@ -290,7 +307,7 @@ def decrypt_attachments(
             out[content_id] = part
     # every EncryptedData anywhere in the header must be one the EncryptedKey opened
     if any(all(ed is not o for o in opened)
-           for ed in security.iter(qname(NS.XENC, "EncryptedData"))):
+           for ed in security.iter(_XENC_ENCRYPTED_DATA)):
         raise _decrypt_failure("EncryptedData without a key reference in an EncryptedKey")
     return out
 
@@ -299,11 +316,9 @@ def _decrypt_data(ed: etree._Element, cek: bytes, attachments: Mapping[str, tupl
                   policy: AlgorithmPolicy) -> tuple[str, DecryptedPart]:
     if ed.get("Type") != _CONTENT_ONLY:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"EncryptedData Type {ed.get('Type')!r}")
-    kids = children_by_tag(ed)
-    method = first_of(kids, _XENC_METHOD)
+    method, _, cd = shaped(ed, _ED_SHAPE)
     alg = policy.require("EncryptedData", policy.content_encryption,
                          method.get("Algorithm") if method is not None else None)
-    cd = first_of(kids, _XENC_CIPHER_DATA)
     cref = first_child(cd, NS.XENC, "CipherReference") if cd is not None else None
     uri = cref.get("URI") if cref is not None else None
     if cref is None or uri is None or not uri.startswith("cid:"):
