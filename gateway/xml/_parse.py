@@ -85,6 +85,8 @@ def _ascii_view(data: bytes) -> bytes:
     UTF-16/UTF-32 input (with or without a byte-order mark, XML 1.0 Appendix F) is decoded
     first, so that a DTD in a wide encoding is refused before libxml2 sees it as well.
     """
+    if data[:1] == b"<" and data[1:2] != b"\x00":  # the usual case: "<" in one byte
+        return data
     codec = next((c for bom, c in _WIDE_BOMS if data.startswith(bom)), None)
     if codec is None and len(data) > 3:
         if data[:2] == b"\x00\x00":
@@ -149,16 +151,25 @@ def parse_xml(
 
 
 _DEPTH_PROBES: dict[int, etree.XPath] = {}
+_SHALLOW = 16
+
+
+def _depth_probe(depth: int) -> etree.XPath:
+    """``boolean(/*/*/...)``: whether an element exists at ``depth`` (the root is 1)."""
+    probe = _DEPTH_PROBES.get(depth)
+    if probe is None:
+        probe = etree.XPath("boolean(/" + "/".join(["*"] * depth) + ")")
+        _DEPTH_PROBES[depth] = probe
+    return probe
 
 
 def _check_depth(root: etree._Element, max_depth: int, origin: Origin, what: str) -> None:
     """Refuse documents nesting elements deeper than ``max_depth`` (evaluated in C)."""
-    probe = _DEPTH_PROBES.get(max_depth)
-    if probe is None:
-        # An element at depth max_depth + 1 exists iff this path selects anything.
-        probe = etree.XPath("boolean(/" + "/".join(["*"] * (max_depth + 1)) + ")")
-        _DEPTH_PROBES[max_depth] = probe
-    if probe(root):
+    # Most documents are shallow: a short probe first (each step of a path costs even
+    # when it selects nothing), the full one only when the document is that deep.
+    if max_depth > _SHALLOW and not _depth_probe(_SHALLOW)(root):
+        return
+    if _depth_probe(max_depth + 1)(root):
         raise XmlRejected(f"{what} nests elements deeper than {max_depth} levels", origin=origin)
 
 

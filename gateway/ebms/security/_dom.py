@@ -175,8 +175,9 @@ def soap_parts(root: etree._Element, *, require_security: bool) -> SoapParts:
     ebMS3 Core §5.1: exactly one ``eb:Messaging`` header block; more than one (a
     duplicated header) is refused, as is a Messaging element anywhere else.
     """
-    soap_ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
-    if soap_ns not in (NS.SOAP12, NS.SOAP11) or etree.QName(root).localname != "Envelope":
+    tag = root.tag
+    soap_ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    if soap_ns not in (NS.SOAP12, NS.SOAP11) or local != "Envelope":
         raise fail(EbmsErrorCode.INVALID_HEADER, "the root element is not a SOAP Envelope")
     top = children_by_tag(root)
     headers = top.get(f"{{{soap_ns}}}Header", [])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -235,7 +236,7 @@ def _path_for(
     objects = (leaf, *intermediates, *anchors)
     key = (max_depth, len(intermediates), *map(id, objects))
     hit = _SAME_OBJECTS.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+    if hit is not None and all(map(operator.is_, hit[0], objects)):
         return hit[1]
     chain = _chain(_build_path(leaf, intermediates, anchors, max_depth))
     if len(_SAME_OBJECTS) >= 256:
@@ -389,7 +390,7 @@ def _is_one_of(certificate: x509.Certificate, expected: tuple[x509.Certificate, 
     objects = (certificate, *expected)
     key = tuple(map(id, objects))
     hit = _MATCHES.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+    if hit is not None and all(map(operator.is_, hit[0], objects)):
         return hit[1]
     found = certificate in expected
     if len(_MATCHES) >= 256:
