@@ -28,6 +28,7 @@ __all__ = [
     "children",
     "children_by_tag",
     "first_child",
+    "first_children",
     "first_of",
     "index_ids",
     "new_id",
@@ -82,6 +83,16 @@ def children_by_tag(element: etree._Element) -> dict[str, list[etree._Element]]:
                 out[tag] = [child]
             else:
                 found.append(child)
+    return out
+
+
+def first_children(element: etree._Element) -> dict[str, etree._Element]:
+    """The first direct child element per Clark tag (comments and PIs skipped)."""
+    out: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str and tag not in out:
+            out[tag] = child
     return out
 
 

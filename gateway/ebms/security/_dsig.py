@@ -33,6 +33,7 @@ from gateway.ebms.security._dom import (
     first_of,
     new_id,
     qname,
+    shaped,
 )
 from gateway.ebms.security._header import algorithm_element, element
 from gateway.ebms.security._profiles import AlgorithmPolicy, fail
@@ -220,21 +221,18 @@ class ReferenceShape(NamedTuple):
     """The DigestValue text as received (decoded when the digest is compared)."""
 
 
+_REFERENCE_SHAPE = (_DS_TRANSFORMS, _DS_DIGEST_METHOD, _DS_DIGEST_VALUE)
+"""``ds:Reference``'s children in schema order (XML-DSig §4.4.3)."""
+
+
 def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
     """URI form, transforms and DigestMethod against the allow-list (before any crypto)."""
     uri = ref.get("URI") or ""
-    transforms_el = digest_el = value_el = None
-    for child in ref:  # one pass; the first of each kind counts, as with first_child
-        tag = child.tag
-        if tag == _DS_TRANSFORMS:
-            transforms_el = child if transforms_el is None else transforms_el
-        elif tag == _DS_DIGEST_METHOD:
-            digest_el = child if digest_el is None else digest_el
-        elif tag == _DS_DIGEST_VALUE:
-            value_el = child if value_el is None else value_el
-    transforms = ([t for t in transforms_el if t.tag == _DS_TRANSFORM]
-                  if transforms_el is not None else [])
-    algos = tuple(t.get("Algorithm") or "" for t in transforms)
+    transforms_el, digest_el, value_el = shaped(ref, _REFERENCE_SHAPE)
+    transforms = list(transforms_el) if transforms_el is not None else []
+    if any(t.tag != _DS_TRANSFORM for t in transforms):
+        transforms = [t for t in transforms if t.tag == _DS_TRANSFORM]
+    algos = tuple([t.get("Algorithm") or "" for t in transforms])
     digest_uri = policy.require("DigestMethod", policy.digest, _algorithm_of(digest_el))
     if uri.startswith("#") and len(uri) > 1:
         if len(algos) != 1:
@@ -246,7 +244,7 @@ def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
                        f"reference {uri}: transforms {algos} (want Attachment-Content-Signature)")
     else:
         raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, f"reference URI {uri!r} is not allowed")
-    return ReferenceShape(ref, uri, algos, tuple(_prefix_list(t) for t in transforms),
+    return ReferenceShape(ref, uri, algos, tuple([_prefix_list(t) for t in transforms]),
                           digest_uri, value_el.text if value_el is not None else None)
 
 
@@ -324,12 +322,19 @@ def _signature_parts(
 def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
     """Shape and allow-list checks of ``ds:SignedInfo`` (EBMS:0103), before any crypto."""
     si, value_el, key_info = _signature_parts(signature)
-    kids = children_by_tag(si)
-    c14n_el = first_of(kids, _DS_C14N_METHOD)
+    kids = list(si)
+    c14n_el: etree._Element | None
+    method_el: etree._Element | None
+    if (len(kids) > 2 and kids[0].tag == _DS_C14N_METHOD and kids[1].tag == _DS_SIGNATURE_METHOD
+            and all(ref.tag == _DS_REFERENCE for ref in kids[2:])):  # schema order (§4.3)
+        c14n_el, method_el, references = kids[0], kids[1], kids[2:]
+    else:
+        found = children_by_tag(si)
+        c14n_el, method_el = first_of(found, _DS_C14N_METHOD), first_of(found, _DS_SIGNATURE_METHOD)
+        references = found.get(_DS_REFERENCE, [])
     policy.require("CanonicalizationMethod", policy.c14n, _algorithm_of(c14n_el))
-    sig_uri = policy.require("SignatureMethod", policy.signature,
-                             _algorithm_of(first_of(kids, _DS_SIGNATURE_METHOD)))
-    refs = tuple([_shape(ref, policy) for ref in kids.get(_DS_REFERENCE, ())])
+    sig_uri = policy.require("SignatureMethod", policy.signature, _algorithm_of(method_el))
+    refs = tuple([_shape(ref, policy) for ref in references])
     return Prechecked(si, c14n_el, sig_uri, refs, value_el, key_info)
 
 

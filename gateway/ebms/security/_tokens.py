@@ -33,9 +33,8 @@ from gateway.ebms.security._dom import (
     b64decode,
     b64encode,
     children,
-    children_by_tag,
     first_child,
-    first_of,
+    first_children,
     new_id,
     qname,
 )
@@ -195,11 +194,11 @@ def resolve_key_info(
     """
     if key_info is None:
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION, "the signature has no ds:KeyInfo")
-    kids = children_by_tag(key_info)
-    x509data = first_of(kids, _DS_X509DATA)
-    str_el = first_of(kids, _WSSE_STR)
-    str_kids = children_by_tag(str_el) if str_el is not None else {}
-    ref = first_of(str_kids, _WSSE_REFERENCE)
+    kids = first_children(key_info)
+    x509data = kids.get(_DS_X509DATA)
+    str_el = kids.get(_WSSE_STR)
+    str_kids = first_children(str_el) if str_el is not None else {}
+    ref = str_kids.get(_WSSE_REFERENCE)
     if security is not None and ref is None:  # names a key: may be one of the header's BSTs
         known = [*known, *(t.certificate for t in tokens_in(security))]
     if x509data is not None:
@@ -213,7 +212,7 @@ def resolve_key_info(
             raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                        f"token reference {uri!r} does not name a BinarySecurityToken")
         return _read_bst(target)
-    key_id = first_of(str_kids, _WSSE_KEY_IDENTIFIER)
+    key_id = str_kids.get(_WSSE_KEY_IDENTIFIER)
     if key_id is not None:
         if key_id.get("ValueType") != WssURI.X509_SKI:
             raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE,
@@ -224,7 +223,7 @@ def resolve_key_info(
                 return ResolvedToken(cert, how="SKI")
         raise fail(EbmsErrorCode.FAILED_AUTHENTICATION,
                    "no known certificate has this Subject Key Identifier")
-    x509data = first_of(str_kids, _DS_X509DATA)
+    x509data = str_kids.get(_DS_X509DATA)
     if x509data is not None:
         return _issuer_serial(x509data, known)
     raise fail(EbmsErrorCode.POLICY_NONCOMPLIANCE, "unsupported SecurityTokenReference form")
