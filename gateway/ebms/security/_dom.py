@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 import secrets
 from collections.abc import Sequence
 from typing import NamedTuple, cast
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 ID_ATTRIBUTES = (f"{{{NS.WSU}}}Id", "Id", "ID", "id")
+_TAG = operator.attrgetter("tag")
 
 
 def qname(ns: str, local: str) -> str:
@@ -107,7 +109,7 @@ def shaped(element: etree._Element,
     repeated elements) the children are grouped by tag. The result is the same.
     """
     kids = list(element)
-    if len(kids) == len(tags) and tuple([kid.tag for kid in kids]) == tags:
+    if len(kids) == len(tags) and tuple(map(_TAG, kids)) == tags:
         return kids
     found = children_by_tag(element)
     return [first_of(found, tag) for tag in tags]
