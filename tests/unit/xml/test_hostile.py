@@ -160,3 +160,23 @@ def test_custom_size_limit_is_applied_before_parsing() -> None:
 def test_ordinary_utf16_document_is_accepted() -> None:
     root = parse_xml('<?xml version="1.0" encoding="UTF-16"?><r>grüße</r>'.encode("utf-16"))
     assert root.text == "grüße"
+
+
+@pytest.mark.parametrize("cap", [8, 16, 17, 40, DEFAULT_LIMITS.max_depth])
+def test_depth_cap_holds_on_both_sides_of_the_short_probe(cap: int) -> None:
+    """parse_xml probes a shallow depth first and the cap only for deeper documents."""
+    limits = ParseLimits(max_depth=cap)
+    for depth in sorted({cap - 1, cap, 15, 16, 17} - {0}):
+        if depth <= cap:
+            assert parse_xml(b"<a>" * depth + b"</a>" * depth, limits=limits).tag == "a"
+    too_deep = cap + 1
+    with pytest.raises(XmlRejected, match=f"deeper than {cap} levels"):
+        parse_xml(b"<a>" * too_deep + b"</a>" * too_deep, limits=limits)
+
+
+def test_dtd_in_utf16le_without_bom_is_refused_though_it_starts_with_lt() -> None:
+    """The one-byte fast path of the encoding sniffing must not take UTF-16LE for ASCII."""
+    text = '<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>'.encode("utf-16-le")
+    assert text[:1] == b"<"
+    with pytest.raises(XmlRejected, match="DTD"):
+        parse_xml(text)
