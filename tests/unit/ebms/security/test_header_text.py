@@ -33,13 +33,18 @@ def _secure(pki: TestPki, profile: SecurityProfile, envelope: bytes,
                           profile=profile, now=NOW)
 
 
+def _one_small_payload() -> tuple[bytes, tuple[MimePart, ...]]:
+    envelope, parts = user_message([Payload("a@x", b"data", "application/octet-stream")],
+                                   compress=False)
+    return envelope, tuple(parts)
+
+
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.value)
 def test_signature_value_is_over_libxml2s_canonical_signed_info(
     pki: TestPki, profile: SecurityProfile
 ) -> None:
     """Verify the SignatureValue directly against lxml's exc-c14n of the parsed output."""
-    envelope, parts = user_message([Payload("a@x", b"data", "application/octet-stream")],
-                                   compress=False)
+    envelope, parts = _one_small_payload()
     secured, _ = _secure(pki, profile, envelope, parts)
     root = parse_xml(secured)
     signed_info = next(root.iter(f"{_DS}SignedInfo"))
@@ -85,8 +90,7 @@ def test_header_means_the_same_under_hostile_envelope_prefixes(
     pki: TestPki, profile: SecurityProfile
 ) -> None:
     """The envelope binds ds/wsse/xenc to other namespaces: the header declares its own."""
-    envelope, parts = user_message([Payload("a@x", b"data", "application/octet-stream")],
-                                   compress=False)
+    envelope, parts = _one_small_payload()
     root = parse_xml(envelope)
     hostile = etree.Element(root.tag, nsmap={**root.nsmap, "ds": "urn:not-dsig",
                                              "wsse": "urn:not-wsse", "xenc": "urn:not-xenc",
