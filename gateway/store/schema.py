@@ -36,6 +36,9 @@ __all__ = [
     "messages",
     "metadata",
     "rejections",
+    "requester_cases",
+    "requester_evidence",
+    "requester_request_ids",
 ]
 
 metadata = MetaData(
@@ -170,3 +173,32 @@ rejections = Table(
     comment="inbound messages refused before they became inbox rows (raw kept for audit)",
 )
 """Inbound bytes refused before acceptance; they never create inbox rows."""
+
+
+# The requester role's tables (gateway.requester.repository; revision 0002).
+requester_cases = Table(
+    "requester_cases",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("client", String(128), nullable=False, index=True),
+    Column("state", String(32), nullable=False),
+    Column("doc", Text, nullable=False),
+)
+"""One row per evidence request of the portal API: the case as JSON in ``doc``."""
+
+requester_request_ids = Table(
+    "requester_request_ids",
+    metadata,
+    Column("request_id", String(128), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+)
+"""EDM request id -> case: how an answer finds its case."""
+
+requester_evidence = Table(
+    "requester_evidence",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+"""The bytes of the documents delivered for a case, in order."""

@@ -75,3 +75,35 @@ def test_unsupported_url_is_a_configuration_error() -> None:
         open_engine("mysql://x@y/z")
     with pytest.raises(ConfigurationError):
         open_engine("not a url")
+
+
+def test_requester_tables_made_before_revision_0002_are_adopted_with_their_rows(
+    backend: Backend,
+) -> None:
+    """Older gateways created the requester tables themselves (CREATE TABLE IF NOT
+    EXISTS); upgrading such a database keeps the tables and their rows."""
+    from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, text
+
+    engine = open_engine(backend.new_url())
+    upgrade(engine, "0001")
+    old = MetaData()  # the columns the requester used to create on first use
+    Table("requester_cases", old, Column("id", String(64), primary_key=True),
+          Column("client", String(128), nullable=False, index=True),
+          Column("state", String(32), nullable=False), Column("doc", Text, nullable=False))
+    Table("requester_request_ids", old, Column("request_id", String(128), primary_key=True),
+          Column("case_id", String(64), nullable=False))
+    Table("requester_evidence", old, Column("case_id", String(64), primary_key=True),
+          Column("idx", Integer, primary_key=True), Column("data", LargeBinary, nullable=False))
+    old.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO requester_cases (id, client, state, doc) "
+                          "VALUES ('c1', 'wsp', 'delivered', '{}')"))
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, client FROM requester_cases")).all() == [
+            ("c1", "wsp")]
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+    engine.dispose()

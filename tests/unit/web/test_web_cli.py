@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from gateway.store import Direction, Envelope, MessageState, MessageStore
+from gateway.store import Direction, Envelope, MessageState, MessageStore, head_revision
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -112,5 +112,5 @@ def test_db_upgrade_and_current(
     assert main(["db", "current"]) == 1
     assert "not migrated" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert f"revision {head_revision()} (head {head_revision()})" in capsys.readouterr().out
     assert main(["db", "current"]) == 0
