@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gateway.settings import Settings
 from gateway.store import (
@@ -24,6 +24,9 @@ from gateway.store import (
     upgrade,
 )
 from gateway.store.engine import open_engine
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["register", "render_table"]
 
@@ -78,18 +81,34 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def service_app(settings: Settings) -> FastAPI:
+    """The app ``serve`` runs, by the configured sections.
+
+    - ``[gewerbe]``: the node with the requester, the preview space (when
+      ``[provider]`` is on) and the assistant's ``/gewerbe/`` pages
+      (docs/gewerbe-assistant.md); a browser reaches them over TLS, terminated in front of
+      this port or by ``python -m gateway.web.gewerbe.serve --https-port``;
+    - ``[provider]``: the DE evidence provider, the node's application plus the preview
+      space;
+    - otherwise the node (and the portal API with ``[portal]``).
+    """
+    if settings.section("gewerbe"):
+        from gateway.web.gewerbe.serve import create_gewerbe_app
+
+        return create_gewerbe_app(settings)
+    if settings.section("provider"):
+        from gateway.provider.web import create_provider_app
+
+        return create_provider_app(settings)
+    from gateway.web.app import create_app
+
+    return create_app(settings)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from gateway.web.app import create_app
-
-    if settings.section("provider"):
-        # The DE evidence provider: the node's application plus the preview space.
-        from gateway.provider.web import create_provider_app
-
-        app = create_provider_app(settings)
-    else:
-        app = create_app(settings)
+    app = service_app(settings)
     uvicorn.run(
         app,
         host=args.host or settings.http_host,

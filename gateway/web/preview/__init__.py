@@ -17,7 +17,9 @@ headings, labelled tables, a skip link and visible focus for accessibility.
   ``returnurl`` (v1.0).
 
 The router finds the provider as ``request.app.state.node.application``
-(:class:`~gateway.provider.application.ProviderApplication`).
+(:class:`~gateway.provider.application.ProviderApplication`), or as that application's
+``fallback`` when the requester fronts it (the assistant's node); a node without a
+provider answers 404.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -60,7 +62,11 @@ def _provider(request: Request) -> ProviderApplication:
     node = getattr(request.app.state, "node", None)
     app = getattr(node, "application", None)
     if not isinstance(app, ProviderApplication):
-        raise RuntimeError("the node's application is not the DE provider")
+        # with a requester on the node, the provider is what it passes other messages to
+        # (gateway.requester.wiring.RequesterApplication.fallback)
+        app = getattr(app, "fallback", None)
+    if not isinstance(app, ProviderApplication):
+        raise HTTPException(404, "this node runs no evidence provider, so it has no previews")
     return app
 
 

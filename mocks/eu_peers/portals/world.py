@@ -25,10 +25,12 @@ from mocks.eu_peers.processes import ProcessGroup, Spawned, free_port
 from mocks.loopback import PROJECT, Tls, de_pmode, make_tls
 from mocks.pki import TestPki
 
-__all__ = ["GewerbeWorld", "Tls", "make_tls", "start_gewerbe_world"]
+__all__ = ["GewerbeWorld", "Tls", "make_tls", "start_gewerbe_world", "write_gewerbe_config"]
 
-def _config(root: Path, settings: Settings, pki: TestPki, tls: Tls, ports: dict[str, int],
-            public: str) -> Path:
+def write_gewerbe_config(root: Path, settings: Settings, pki: TestPki, tls: Tls,
+                         ports: dict[str, int], public: str) -> Path:
+    """The DE gateway's configuration (node, requester, portal, gewerbe) and PMode under
+    ``root``; ``ports`` names the peers' (nl, at), cs and amt ports."""
     (root / "pmode-de.toml").write_text(de_pmode(pki, ports, retry="1;2;CONSTANT"),
                                         encoding="utf-8")
     cs = f"http://127.0.0.1:{ports['cs']}"
@@ -119,7 +121,7 @@ def start_gewerbe_world(group: ProcessGroup, root: Path, settings: Settings, pki
                                 str(tls.cert), "--tls-key", str(tls.key))
     procs["amt"] = group.python("amt", "mocks.de_authorities", "--port", str(ports["amt"]),
                                 "--store", str(root / "inboxes"))
-    config = _config(root, settings, pki, tls, ports, public)
+    config = write_gewerbe_config(root, settings, pki, tls, ports, public)
     generate_keys(Settings.load(config_file=config, environ={}))  # the exchange log's key
     procs["de"] = group.python("de", "gateway.web.gewerbe.serve", "--config", str(config),
                                "--port", str(ports["de"]), "--https-port", str(ports["de_tls"]),
