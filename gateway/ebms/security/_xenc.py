@@ -179,7 +179,8 @@ _EK_SHAPE = (_XENC_METHOD, _DS_KEY_INFO, _XENC_CIPHER_DATA, _XENC_REFERENCE_LIST
 _AM_SHAPE = (_XENC11_KDM, _XENC_OKI, _XENC_RKI)
 """xenc:AgreementMethod's children we read (XML-Enc 1.1 §5.6), in schema order."""
 _HKDF_SHAPE = tuple(qname(_DM, local) for local in ("PRF", "Salt", "Info", "KeyLength"))
-"""dsig-more:HKDFParams (RFC 9231 §2.7.1 as eDelivery AS4 2.0 uses it), in order."""
+"""dsig-more:HKDFParams (the 2021 xmldsig-more namespace, as eDelivery AS4 2.0 uses it),
+in order."""
 _ED_SHAPE = (_XENC_METHOD, _DS_KEY_INFO, _XENC_CIPHER_DATA)
 
 
