@@ -222,7 +222,7 @@ class ReferenceShape(NamedTuple):
 
 
 _REFERENCE_SHAPE = (_DS_TRANSFORMS, _DS_DIGEST_METHOD, _DS_DIGEST_VALUE)
-"""``ds:Reference``'s children in schema order (XML-DSig §4.4.3)."""
+"""``ds:Reference``'s children in schema order (XML-DSig 1.1 §4.4.3)."""
 
 
 def _shape(ref: etree._Element, policy: AlgorithmPolicy) -> ReferenceShape:
@@ -301,7 +301,7 @@ _DS_SIGNED_INFO = qname(NS.DS, "SignedInfo")
 _DS_SIGNATURE_VALUE = qname(NS.DS, "SignatureValue")
 _DS_KEY_INFO = qname(NS.DS, "KeyInfo")
 _SIGNATURE_SHAPE = (_DS_SIGNED_INFO, _DS_SIGNATURE_VALUE, _DS_KEY_INFO)
-"""``ds:Signature``'s children as every implementation writes them (XML-DSig §4.1)."""
+"""``ds:Signature``'s children as every implementation writes them (XML-DSig 1.1 §4.2)."""
 
 
 def _signature_parts(
@@ -326,7 +326,7 @@ def precheck(signature: etree._Element, policy: AlgorithmPolicy) -> Prechecked:
     c14n_el: etree._Element | None
     method_el: etree._Element | None
     if (len(kids) > 2 and kids[0].tag == _DS_C14N_METHOD and kids[1].tag == _DS_SIGNATURE_METHOD
-            and all(ref.tag == _DS_REFERENCE for ref in kids[2:])):  # schema order (§4.3)
+            and all(ref.tag == _DS_REFERENCE for ref in kids[2:])):  # schema order (§4.4)
         c14n_el, method_el, references = kids[0], kids[1], kids[2:]
     else:
         found = children_by_tag(si)
