@@ -17,6 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from gateway.crypto import CryptoFailure
+from gateway.crypto.memo import IdentityMemo
 
 __all__ = [
     "certificate_from_der",
@@ -107,29 +108,22 @@ def decode_pkipath(data: bytes, *, max_certificates: int = 10) -> tuple[x509.Cer
     return tuple(certs)
 
 
-_SKI_BY_OBJECT: dict[int, tuple[x509.Certificate, bytes]] = {}
+_SKI = IdentityMemo[bytes]()
 
 
 def subject_key_identifier(certificate: x509.Certificate) -> bytes:
-    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against.
+    """The SKI the X.509 Token Profile matches ``#X509SubjectKeyIdentifier`` against
+    (memoised by object identity, :mod:`gateway.crypto.memo`: our own and the PMode's
+    certificates are asked every message)."""
+    return _SKI.get(None, (certificate,), lambda: _read_ski(certificate))
 
-    Memoised by object identity: our own and the PMode's certificates are asked every
-    message, and reading the extension costs more than the look-up (hashing a
-    certificate re-encodes its DER, so the key is ``id()``; the entry keeps the object
-    alive, so the id cannot be reused while it exists).
-    """
-    hit = _SKI_BY_OBJECT.get(id(certificate))
-    if hit is not None and hit[0] is certificate:
-        return hit[1]
+
+def _read_ski(certificate: x509.Certificate) -> bytes:
     try:
         ext = certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-        ski = ext.value.digest
+        return ext.value.digest
     except x509.ExtensionNotFound:
-        ski = x509.SubjectKeyIdentifier.from_public_key(certificate.public_key()).digest
-    if len(_SKI_BY_OBJECT) >= 256:
-        _SKI_BY_OBJECT.clear()
-    _SKI_BY_OBJECT[id(certificate)] = (certificate, ski)
-    return ski
+        return x509.SubjectKeyIdentifier.from_public_key(certificate.public_key()).digest
 
 
 def matches_issuer_serial(certificate: x509.Certificate, issuer: str, serial: int) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from typing import NamedTuple, Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa, x25519
 
+from gateway.crypto.memo import IdentityMemo
 from gateway.ebms.security._profiles import fail
 from gateway.errors import EbmsErrorCode
 
@@ -216,7 +216,7 @@ def _chain(path: tuple[x509.Certificate, ...] | str) -> _Chain | str:
                   min(c.not_valid_after_utc for c in path))
 
 
-_SAME_OBJECTS: dict[tuple[int, ...], tuple[tuple[object, ...], _Chain | str]] = {}
+_CHAINS = IdentityMemo[_Chain | str]()
 
 
 def _path_for(
@@ -225,24 +225,10 @@ def _path_for(
     anchors: tuple[x509.Certificate, ...],
     max_depth: int,
 ) -> _Chain | str:
-    """:func:`_build_path` with the path's common validity period, memoised by
-    object identity.
-
-    Hashing or comparing an ``x509.Certificate`` re-encodes its DER (~10 us each), which
-    made the memoised look-up cost more than the signature check; peers' tokens are
-    decoded once (``_tokens._decode_bst``) and arrive as the same objects every time.
-    The entry keeps the objects alive, so their ids cannot be reused while it exists.
-    """
-    objects = (leaf, *intermediates, *anchors)
-    key = (max_depth, len(intermediates), *map(id, objects))
-    hit = _SAME_OBJECTS.get(key)
-    if hit is not None and all(map(operator.is_, hit[0], objects)):
-        return hit[1]
-    chain = _chain(_build_path(leaf, intermediates, anchors, max_depth))
-    if len(_SAME_OBJECTS) >= 256:
-        _SAME_OBJECTS.clear()
-    _SAME_OBJECTS[key] = (objects, chain)
-    return chain
+    """:func:`_build_path` with the path's common validity period, memoised by object
+    identity (:mod:`gateway.crypto.memo`)."""
+    return _CHAINS.get((max_depth, len(intermediates)), (leaf, *intermediates, *anchors),
+                       lambda: _chain(_build_path(leaf, intermediates, anchors, max_depth)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -297,28 +283,23 @@ class KeyUsageCheck:
             _refuse(f"certificate keyUsage does not allow {purpose.value}", certificate)
 
 
-_USAGE: dict[tuple[int, KeyPurpose], tuple[x509.Certificate, bool]] = {}
+_USAGE = IdentityMemo[bool]()
 
 
 def _usage_allows(certificate: x509.Certificate, purpose: KeyPurpose) -> bool:
-    """Whether the keyUsage extension (when present) allows ``purpose``; memoised by
-    object identity as :func:`_path_for` is (the entry keeps the certificate alive)."""
-    hit = _USAGE.get((id(certificate), purpose))
-    if hit is not None and hit[0] is certificate:
-        return hit[1]
+    """Whether the keyUsage extension (when present) allows ``purpose`` (memoised by
+    object identity)."""
+    return _USAGE.get(purpose, (certificate,), lambda: _read_usage(certificate, purpose))
+
+
+def _read_usage(certificate: x509.Certificate, purpose: KeyPurpose) -> bool:
     try:
         ku = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
-        ok = True
-    else:
-        if purpose is KeyPurpose.SIGNING:
-            ok = ku.digital_signature or ku.content_commitment
-        else:
-            ok = ku.key_encipherment or ku.key_agreement
-    if len(_USAGE) >= 256:
-        _USAGE.clear()
-    _USAGE[(id(certificate), purpose)] = (certificate, ok)
-    return ok
+        return True
+    if purpose is KeyPurpose.SIGNING:
+        return bool(ku.digital_signature or ku.content_commitment)
+    return bool(ku.key_encipherment or ku.key_agreement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,24 +357,11 @@ class ExpectedPeer:
                     certificate)
 
 
-_MATCHES: dict[tuple[int, ...], tuple[tuple[object, ...], bool]] = {}
+_MATCHES = IdentityMemo[bool]()
 
 
 def _is_one_of(certificate: x509.Certificate, expected: tuple[x509.Certificate, ...]) -> bool:
-    """``certificate in expected`` (DER equality), memoised by object identity.
-
-    Comparing certificates re-encodes their DER, which costs more per message than
-    the rest of the peer check; the decoded tokens (``_tokens._decode_bst``) and the
-    PMode's certificates are the same objects message after message, as in
-    :func:`_path_for`. The entry keeps the objects alive, so ids are not reused.
-    """
-    objects = (certificate, *expected)
-    key = tuple(map(id, objects))
-    hit = _MATCHES.get(key)
-    if hit is not None and all(map(operator.is_, hit[0], objects)):
-        return hit[1]
-    found = certificate in expected
-    if len(_MATCHES) >= 256:
-        _MATCHES.clear()
-    _MATCHES[key] = (objects, found)
-    return found
+    """``certificate in expected`` (DER equality), memoised by object identity
+    (:mod:`gateway.crypto.memo`): comparing certificates re-encodes their DER, which
+    costs more per message than the rest of the peer check."""
+    return _MATCHES.get(None, (certificate, *expected), lambda: certificate in expected)

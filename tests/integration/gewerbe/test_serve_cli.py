@@ -13,20 +13,20 @@ import pytest
 from gateway.audit._keys import generate_keys
 from gateway.settings import Settings
 from mocks.eu_peers.portals.world import make_tls, write_gewerbe_config
-from mocks.eu_peers.processes import ProcessGroup, free_port
+from mocks.eu_peers.processes import ProcessGroup, Spawned, free_port
 from mocks.pki import ensure_pki
 
 PROJECT = Path(__file__).resolve().parents[3]
 
 
-def _get(url: str, proc_tail: object, timeout: float = 60) -> httpx.Response:
+def _get(url: str, proc: Spawned, timeout: float = 60) -> httpx.Response:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             return httpx.get(url, timeout=2)
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise AssertionError(f"{url} never answered:\n{proc_tail}")
+    raise AssertionError(f"{url} never answered:\n{proc.tail()}")
 
 
 @pytest.mark.timeout(120)
@@ -47,10 +47,11 @@ def test_serve_with_a_gewerbe_section_serves_the_assistant(tmp_path: Path,
         page = httpx.get(f"{base}/gewerbe/", timeout=5)
         assert page.status_code == 200, page.text
         assert "text/html" in page.headers["content-type"]
-        assert 'name="register_number"' in page.text or "register" in page.text.lower()
-        bad = httpx.post(f"{base}/gewerbe/start", data={"country": "NL",
-                                                        "register_number": "12"}, timeout=5)
-        assert bad.status_code == 422  # the assistant's own validation answers
+        assert 'action="/gewerbe/start' in page.text and 'name="number"' in page.text
+        bad = httpx.post(f"{base}/gewerbe/start", data={"country": "NL", "number": "12"},
+                         timeout=5)
+        assert bad.status_code == 422, bad.text  # the assistant's own check: KVK has 8 digits
+        assert 'role="alert"' in bad.text
         no_provider = httpx.get(f"{base}/preview/unknown", timeout=5)  # no [provider] here
         assert no_provider.status_code == 404, no_provider.text
         assert "no evidence provider" in no_provider.text
